@@ -1,0 +1,3 @@
+//! petadota: typed stacks for a GCP data platform.
+
+pub mod cli;
