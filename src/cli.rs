@@ -1,7 +1,8 @@
 //! Command-line arguments: clap types only, one doc comment per flag.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use petadota_pipelines::cli::PipelineCommand;
+use std::path::PathBuf;
 
 /// Build and run a data platform on Google Cloud from one typed stack file.
 #[derive(Debug, Parser)]
@@ -15,10 +16,57 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check a stack file and report every problem with file:line:col, field and hint.
+    Validate(StackArgs),
+    /// Write the generated Terraform for a stack into terraform-out/<stack>/.
+    Render {
+        /// The stack and where its output lives.
+        #[command(flatten)]
+        stack: StackArgs,
+        /// Render in memory only and fail with a unified diff if the files on disk differ.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Show what rendering the stack would change, resource by resource (exit 0: nothing, 2: changes).
+    Plan {
+        /// The stack and where its output lives.
+        #[command(flatten)]
+        stack: StackArgs,
+        /// Print the plan as JSON for machines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also run `terraform plan` in terraform-out/<stack>/ (needs terraform on the PATH and `terraform init` done).
+        #[arg(long)]
+        terraform: bool,
+        /// When to color the text plan.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
     /// Run one of the data pipelines that the playbooks deploy.
     Pipeline {
         /// The pipeline to run.
         #[command(subcommand)]
         command: PipelineCommand,
     },
+}
+
+/// Which stack, and the project directory holding terraform-out/.
+#[derive(Debug, Args)]
+pub struct StackArgs {
+    /// Path of the stack file, e.g. stacks/dev.yaml.
+    pub stack: PathBuf,
+    /// Project root under which terraform-out/<stack>/ lives.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Color choice for terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Color when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
 }

@@ -1,3 +1,7 @@
 //! petadota: typed stacks for a GCP data platform.
 
 pub mod cli;
+pub mod commands;
+pub mod plan;
+pub mod render;
+pub mod stack;

@@ -1,0 +1,134 @@
+//! The typed stack model: parsing with located errors, validation and defaults.
+//!
+//! Parsing is separate from I/O ([`Stack::parse`] takes text and an origin) so tests and
+//! benchmarks need no files.
+
+pub mod cidr;
+pub mod cron;
+mod diagnostic;
+pub mod duration;
+mod model;
+pub mod names;
+mod source_map;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, StackError};
+pub use model::*;
+pub use source_map::{Location, SourceMap};
+
+use std::path::Path;
+
+impl Stack {
+    /// Parses and validates a stack from YAML text. `origin` names the text in errors
+    /// (normally the file path).
+    pub fn parse(text: &str, origin: &str) -> Result<Stack, StackError> {
+        let stack = Self::parse_unvalidated(text, origin)?;
+        let map = SourceMap::build(text);
+        let diagnostics = validate::validate(&stack, origin, &map);
+        if diagnostics.is_empty() {
+            Ok(stack)
+        } else {
+            Err(StackError { diagnostics })
+        }
+    }
+
+    /// Parses without the cross-field validation: for tests that need values validation
+    /// would refuse (hostile strings for the escaping tests).
+    pub fn parse_unvalidated(text: &str, origin: &str) -> Result<Stack, StackError> {
+        let single = |location, path: &str, message: String, hint: &str| StackError {
+            diagnostics: vec![Diagnostic {
+                origin: origin.to_owned(),
+                location,
+                path: path.to_owned(),
+                message,
+                hint: hint.to_owned(),
+            }],
+        };
+        let has_content = text.lines().any(|line| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#') && line != "---"
+        });
+        if !has_content {
+            return Err(single(
+                None,
+                "",
+                "the stack file is empty".to_owned(),
+                "start from stacks/dev.yaml: a stack needs at least name, project, region, zone, state, kafka and mysql",
+            ));
+        }
+        serde_saphyr::from_str::<Stack>(text).map_err(|error| {
+            let map = SourceMap::build(text);
+            let location = error.location().map(|at| Location {
+                line: at.line() as usize,
+                column: at.column() as usize,
+            });
+            let path = location
+                .and_then(|at| map.path_at(at))
+                .unwrap_or("")
+                .to_owned();
+            let (message, hint) = explain(&error);
+            single(location, &path, message, &hint)
+        })
+    }
+
+    /// Reads and parses the stack file at `path`.
+    pub fn load(path: &Path) -> Result<Stack, StackError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| StackError {
+            diagnostics: vec![Diagnostic {
+                origin: origin.clone(),
+                location: None,
+                path: String::new(),
+                message: format!("cannot read the stack file: {error}"),
+                hint: "check the path; stacks live in stacks/<name>.yaml".to_owned(),
+            }],
+        })?;
+        Self::parse(&text, &origin)
+    }
+
+    /// The bucket receiving access logs of every other bucket.
+    pub fn log_bucket_name(&self) -> String {
+        self.log_bucket
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}-access-logs", self.project, self.name))
+    }
+
+    /// Object prefix of the Terraform state.
+    pub fn state_prefix(&self) -> String {
+        self.state
+            .prefix
+            .clone()
+            .unwrap_or_else(|| format!("petadota/{}", self.name))
+    }
+}
+
+/// Turns a deserializer error into a message without position noise and a hint.
+fn explain(error: &serde_saphyr::Error) -> (String, String) {
+    let full = error.to_string();
+    // The deserializer appends its own position (and sometimes a snippet); we print ours.
+    let first_line = full.lines().next().unwrap_or(&full);
+    let message = strip_position(first_line).to_owned();
+    let hint = if message.contains("unknown field") {
+        "remove the field or fix its spelling; the fields this section accepts are listed above"
+    } else if message.contains("missing field") {
+        "add the field; stacks/dev.yaml shows every required field"
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        "give the field a value of the type shown"
+    } else if message.contains("unknown variant") {
+        "use one of the values listed"
+    } else {
+        "fix the YAML syntax at this position (indentation, quotes, a missing `:`)"
+    };
+    (message, hint.to_owned())
+}
+
+/// Drops the `error: line N column M: ` prefix the deserializer puts on its messages.
+fn strip_position(message: &str) -> &str {
+    let rest = message.trim().trim_start_matches("error:").trim_start();
+    if rest.starts_with("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        return after.trim();
+    }
+    rest
+}

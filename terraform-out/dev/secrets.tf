@@ -1,0 +1,14 @@
+# Secrets are created empty: values are added out of band (`gcloud secrets versions add`) and read
+# on the hosts at run time, so no password ever reaches the Terraform state or this repository.
+
+resource "google_secret_manager_secret" "dev_mysql_pipelines_password" {
+  secret_id = "dev-mysql-pipelines-password"
+
+  replication {
+    user_managed {
+      replicas {
+        location = "europe-west1"
+      }
+    }
+  }
+}
