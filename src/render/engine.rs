@@ -114,7 +114,7 @@ mod tests {
                 .collect();
         for file in &on_disk {
             assert!(
-                ALL.iter().any(|t| &t.name == file),
+                ALL.iter().any(|t| t.name == file),
                 "{file} is not embedded"
             );
         }

@@ -56,17 +56,39 @@ impl Stack {
                 "start from stacks/dev.yaml: a stack needs at least name, project, region, zone, state, kafka and mysql",
             ));
         }
-        serde_saphyr::from_str::<Stack>(text).map_err(|error| {
+        let mut field_path = None;
+        let parsed = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+            serde_path_to_error::deserialize::<_, Stack>(deserializer).map_err(|error| {
+                field_path = Some(error.path().to_string());
+                error.into_inner()
+            })
+        });
+        parsed.map_err(|error| {
             let map = SourceMap::build(text);
-            let location = error.location().map(|at| Location {
+            let (message, hint) = explain(&error);
+            let reported = error.location().map(|at| Location {
                 line: at.line() as usize,
                 column: at.column() as usize,
             });
-            let path = location
-                .and_then(|at| map.path_at(at))
-                .unwrap_or("")
-                .to_owned();
-            let (message, hint) = explain(&error);
+            let path = match field_path.as_deref() {
+                Some(".") | None => reported
+                    .and_then(|at| map.path_at(at))
+                    .unwrap_or("")
+                    .to_owned(),
+                Some(path) => path.to_owned(),
+            };
+            // A missing field is reported where its mapping ends, with the last key read as its
+            // path; point at the mapping that lacks it instead.
+            let (path, location) = if message.starts_with("missing field") {
+                let parent = path
+                    .rfind(['.', '['])
+                    .map_or("", |cut| &path[..cut])
+                    .to_owned();
+                let location = map.locate(&parent).or(reported);
+                (parent, location)
+            } else {
+                (path, reported)
+            };
             single(location, &path, message, &hint)
         })
     }
@@ -107,13 +129,19 @@ fn explain(error: &serde_saphyr::Error) -> (String, String) {
     let full = error.to_string();
     // The deserializer appends its own position (and sometimes a snippet); we print ours.
     let first_line = full.lines().next().unwrap_or(&full);
-    let message = strip_position(first_line).to_owned();
+    let message = match strip_position(first_line) {
+        "invalid u32" | "invalid u64" => "expected a whole number of 0 or more".to_owned(),
+        other => other.to_owned(),
+    };
     let hint = if message.contains("unknown field") {
         "remove the field or fix its spelling; the fields this section accepts are listed above"
     } else if message.contains("missing field") {
         "add the field; stacks/dev.yaml shows every required field"
-    } else if message.contains("invalid type") || message.contains("invalid value") {
-        "give the field a value of the type shown"
+    } else if message.contains("invalid type")
+        || message.contains("invalid value")
+        || message.starts_with("expected a whole number")
+    {
+        "give the field a value of the type shown (numbers without quotes or units, strings quoted if they contain `:` or `#`)"
     } else if message.contains("unknown variant") {
         "use one of the values listed"
     } else {

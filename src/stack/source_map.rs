@@ -171,7 +171,7 @@ mod tests {
             ("name", (1, 7)),
             ("kafka.topics[0].name", (4, 13)),
             ("kafka.topics[0].partitions", (5, 19)),
-            ("kafka.topics[1].replication", (6, 34)),
+            ("kafka.topics[1].replication", (6, 31)),
             ("kafka.topics[1]", (6, 7)),
         ];
         for (path, (line, column)) in cases {

@@ -46,7 +46,7 @@ impl Findings<'_> {
         hint: &str,
     ) {
         if let Err(reason) = result {
-            self.error(path, format!("{what} {reason}"), hint);
+            self.error(path, format!("{what} is invalid: {reason}"), hint);
         }
     }
 

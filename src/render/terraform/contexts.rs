@@ -7,7 +7,6 @@ use serde::Serialize;
 /// `versions.tf`
 #[derive(Debug, Serialize)]
 pub struct Versions {
-    pub stack: String,
     pub state_bucket: String,
     pub state_prefix: String,
 }
@@ -44,7 +43,7 @@ pub struct FirewallRule {
 /// `network.tf`
 #[derive(Debug, Serialize)]
 pub struct Network {
-    pub stack: String,
+    pub network_description: String,
     pub region: String,
     pub cidr: String,
     pub network_name: String,

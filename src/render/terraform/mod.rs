@@ -161,7 +161,6 @@ fn secret_identifiers(stack: &Stack) -> BTreeMap<String, String> {
 
 fn versions(stack: &Stack) -> Versions {
     Versions {
-        stack: stack.name.clone(),
         state_bucket: stack.state.bucket.clone(),
         state_prefix: stack.state_prefix(),
     }
@@ -255,7 +254,10 @@ fn network(stack: &Stack, roles: &[HostRole]) -> Network {
         });
     }
     Network {
-        stack: stack.name.clone(),
+        network_description: format!(
+            "petadota stack {}: custom VPC, no default network",
+            stack.name
+        ),
         region: stack.region.clone(),
         cidr: stack.network.cidr.clone(),
         network_name: name("vpc"),

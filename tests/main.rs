@@ -1,0 +1,8 @@
+//! The one integration-test binary: rendered output, invalid stacks, escaping, and the CLI end
+//! to end.
+
+mod cli;
+mod escaping;
+mod invalid_stacks;
+mod rendered;
+mod support;
