@@ -63,6 +63,68 @@ pub fn parse(text: &str) -> Result<Vec<Block>, String> {
     Ok(blocks)
 }
 
+/// Splits canonical HCL (as `terraform fmt` and the renderer lay it out: a top-level block opens
+/// on an unindented line ending in `{` and closes on a line that is exactly `}`) into
+/// `(address, block text)` without parsing it. `None` when the text is not in that shape; the
+/// caller then parses the whole file. This lets a plan parse only the blocks that differ.
+pub fn split(text: &str) -> Option<Vec<(String, &str)>> {
+    let mut chunks = Vec::new();
+    let mut start: Option<(usize, String)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        match &start {
+            None if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") => {
+            }
+            None => {
+                let header = trimmed.strip_suffix('{')?;
+                if header.starts_with(char::is_whitespace) {
+                    return None;
+                }
+                start = Some((offset, header_address(header)?));
+            }
+            Some((begin, address)) if trimmed == "}" => {
+                chunks.push((address.clone(), &text[*begin..offset + line.len()]));
+                start = None;
+            }
+            Some(_) => {}
+        }
+        offset += line.len();
+    }
+    start.is_none().then_some(chunks)
+}
+
+/// `resource "a" "b"` -> `a.b`, with the same addressing as [`parse`]; `None` for anything
+/// that is not plain identifiers and simple quoted labels.
+fn header_address(header: &str) -> Option<String> {
+    let mut words = Vec::new();
+    for word in header.split_whitespace() {
+        let word = match word.strip_prefix('"') {
+            Some(rest) => rest
+                .strip_suffix('"')
+                .filter(|w| !w.contains(['"', '\\', '$', '%']))?,
+            None => word,
+        };
+        if !word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return None;
+        }
+        words.push(word);
+    }
+    let (ident, labels) = words.split_first()?;
+    Some(match (*ident, labels) {
+        ("resource", [kind, name]) => format!("{kind}.{name}"),
+        ("data", [kind, name]) => format!("data.{kind}.{name}"),
+        ("output", [name]) => format!("output.{name}"),
+        (ident, labels) => std::iter::once(ident)
+            .chain(labels.iter().copied())
+            .collect::<Vec<_>>()
+            .join("."),
+    })
+}
+
 fn label_text(label: &BlockLabel) -> &str {
     match label {
         BlockLabel::Ident(ident) => ident.as_str(),
@@ -217,6 +279,31 @@ terraform {
             (blocks[2].kind, blocks[2].address.as_str()),
             (BlockKind::Setting, "terraform")
         );
+    }
+
+    #[test]
+    fn splits_canonical_text_with_the_same_addresses_as_parsing() {
+        let text = "# comment\nresource \"a\" \"b\" {\n  x = {\n    y = 1\n  }\n}\n\ndata \"c\" \"d\" {\n}\noutput \"e\" {\n  value = 1\n}\nterraform {\n  backend \"gcs\" {\n  }\n}\n";
+        let split = split(text).expect("canonical");
+        let addresses: Vec<&str> = split.iter().map(|(a, _)| a.as_str()).collect();
+        let parsed: Vec<String> = parse(text)
+            .expect("parses")
+            .into_iter()
+            .map(|b| b.address)
+            .collect();
+        assert_eq!(addresses, parsed);
+        assert_eq!(
+            split[0].1,
+            "resource \"a\" \"b\" {\n  x = {\n    y = 1\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn declines_text_that_is_not_canonical() {
+        assert!(split("resource \"a\" \"b\" { x = 1 }\n").is_none());
+        assert!(split("resource \"a\" \"b\" {\n  x = 1\n").is_none());
+        assert!(split("  resource \"a\" \"b\" {\n}\n").is_none());
+        assert!(split("resource \"a\" \"${b}\" {\n}\n").is_none());
     }
 
     #[test]

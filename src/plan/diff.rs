@@ -3,7 +3,7 @@
 
 use super::blocks::{self, Block, BlockKind};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What happens to a block or file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -86,10 +86,9 @@ impl Plan {
     /// comparison per file.
     pub fn compute(wanted: &BTreeMap<String, String>, current: &BTreeMap<String, String>) -> Plan {
         let mut plan = Plan::default();
-        let mut before: BTreeMap<String, Block> = BTreeMap::new();
-        let mut after: BTreeMap<String, Block> = BTreeMap::new();
-        let paths: std::collections::BTreeSet<&String> =
-            wanted.keys().chain(current.keys()).collect();
+        let mut before: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut after: BTreeMap<String, Entry> = BTreeMap::new();
+        let paths: BTreeSet<&String> = wanted.keys().chain(current.keys()).collect();
         for path in paths {
             let (new, old) = (wanted.get(path), current.get(path));
             if new == old {
@@ -108,22 +107,14 @@ impl Plan {
                 });
                 continue;
             }
-            let parsed_old = old.map(|text| blocks::parse(text)).transpose();
-            let parsed_new = new.map(|text| blocks::parse(text)).transpose();
-            match (parsed_old, parsed_new) {
-                (Ok(old_blocks), Ok(new_blocks)) => {
-                    before.extend(
-                        old_blocks
-                            .into_iter()
-                            .flatten()
-                            .map(|b| (b.address.clone(), b)),
-                    );
-                    after.extend(
-                        new_blocks
-                            .into_iter()
-                            .flatten()
-                            .map(|b| (b.address.clone(), b)),
-                    );
+            let entries = (
+                old.map(|text| entries(path, text)).transpose(),
+                new.map(|text| entries(path, text)).transpose(),
+            );
+            match entries {
+                (Ok(old_entries), Ok(new_entries)) => {
+                    before.extend(old_entries.into_iter().flatten());
+                    after.extend(new_entries.into_iter().flatten());
                 }
                 (Err(error), _) | (_, Err(error)) => {
                     let note = Some(format!("not valid HCL, compared as a whole: {error}"));
@@ -135,15 +126,26 @@ impl Plan {
                 }
             }
         }
-        let addresses: std::collections::BTreeSet<&String> =
-            before.keys().chain(after.keys()).collect();
+        let addresses: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
         for address in addresses {
-            if let Some(change) = block_change(before.get(address), after.get(address)) {
-                plan.blocks.push(change);
+            let (old, new) = (before.get(address), after.get(address));
+            if let (Some(Entry::Text { text: a, .. }), Some(Entry::Text { text: b, .. })) =
+                (old, new)
+                && a == b
+            {
+                continue;
+            }
+            match (
+                old.map(Entry::block).transpose(),
+                new.map(Entry::block).transpose(),
+            ) {
+                (Ok(old), Ok(new)) => plan.blocks.extend(block_change(old.as_ref(), new.as_ref())),
+                (Err(note), _) | (_, Err(note)) => plan.files.push(note),
             }
         }
         plan.blocks
             .sort_by(|a, b| (a.kind, &a.address).cmp(&(b.kind, &b.address)));
+        plan.files.sort_by(|a, b| a.path.cmp(&b.path));
         for change in plan.blocks.iter().filter(|c| c.kind == BlockKind::Resource) {
             match change.action {
                 Action::Create => plan.summary.add += 1,
@@ -153,6 +155,44 @@ impl Plan {
         }
         plan
     }
+}
+
+/// A top-level block of a changed file: its text when the file is canonical (parsed only if the
+/// other side differs), or already parsed when the whole file had to be.
+enum Entry<'a> {
+    Text { path: &'a str, text: &'a str },
+    Parsed(Block),
+}
+
+impl Entry<'_> {
+    fn block(&self) -> Result<Block, FileChange> {
+        match self {
+            Entry::Parsed(block) => Ok(block.clone()),
+            Entry::Text { path, text } => blocks::parse(text)
+                .ok()
+                .and_then(|mut parsed| (parsed.len() == 1).then(|| parsed.remove(0)))
+                .ok_or_else(|| FileChange {
+                    path: (*path).to_owned(),
+                    action: Action::Update,
+                    note: Some(
+                        "a block is not valid HCL; the file is compared as a whole".to_owned(),
+                    ),
+                }),
+        }
+    }
+}
+
+fn entries<'a>(path: &'a str, text: &'a str) -> Result<Vec<(String, Entry<'a>)>, String> {
+    if let Some(chunks) = blocks::split(text) {
+        return Ok(chunks
+            .into_iter()
+            .map(|(address, text)| (address, Entry::Text { path, text }))
+            .collect());
+    }
+    Ok(blocks::parse(text)?
+        .into_iter()
+        .map(|block| (block.address.clone(), Entry::Parsed(block)))
+        .collect())
 }
 
 fn block_change(old: Option<&Block>, new: Option<&Block>) -> Option<BlockChange> {

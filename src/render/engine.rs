@@ -113,10 +113,7 @@ mod tests {
                 })
                 .collect();
         for file in &on_disk {
-            assert!(
-                ALL.iter().any(|t| t.name == file),
-                "{file} is not embedded"
-            );
+            assert!(ALL.iter().any(|t| t.name == file), "{file} is not embedded");
         }
     }
 }
