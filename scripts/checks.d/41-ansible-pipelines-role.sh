@@ -89,7 +89,9 @@ for unit in "$trends_unit" "$ingest_unit"; do
 done
 systemd-analyze verify --man=no --root="$root" /etc/systemd/system/petadota-trends@1.service \
   /etc/systemd/system/petadota-ingest-images.service /etc/systemd/system/petadota-ingest-images.timer \
-  || fail "systemd-analyze verify rejected the units"
+  >"$work/verify.txt" 2>&1 || { cat "$work/verify.txt" >&2; fail "systemd-analyze verify rejected the units"; }
+# systemd only warns (and ignores the line) on many mistakes: any message is a failure here.
+[[ ! -s $work/verify.txt ]] || { cat "$work/verify.txt" >&2; fail "systemd-analyze verify warned about the units"; }
 on_calendar=$(sed -n 's/^OnCalendar=//p' "$units/petadota-ingest-images.timer")
 [[ $on_calendar == '*-*-* 0/6:0:00' ]] || fail "cron '0 */6 * * *' became OnCalendar '$on_calendar'"
 systemd-analyze calendar "$on_calendar" >/dev/null || fail "systemd cannot parse OnCalendar=$on_calendar"
