@@ -96,6 +96,12 @@ on_calendar=$(sed -n 's/^OnCalendar=//p' "$units/petadota-ingest-images.timer")
 [[ $on_calendar == '*-*-* 0/6:0:00' ]] || fail "cron '0 */6 * * *' became OnCalendar '$on_calendar'"
 systemd-analyze calendar "$on_calendar" >/dev/null || fail "systemd cannot parse OnCalendar=$on_calendar"
 
+echo "41-ansible-pipelines-role: no secret material in the written configs and units"
+if grep -rEIl -e '-----BEGIN [A-Z ]*PRIVATE KEY-----' -e 'ya29\.[0-9A-Za-z_-]{20,}' \
+    -e '(password|passwd|api_key|apikey|token)[[:space:]]*[=:]' "$root/etc/petadota" "$units"/petadota-*; then
+  fail "a written file looks like it carries a secret"
+fi
+
 echo "41-ansible-pipelines-role: run 2 (same inputs) is idempotent"
 run_play -e airflow_enabled=false || { cat "$work/last.log" >&2; fail "second run did not succeed"; }
 [[ $(recap_changed) == 0 ]] || { grep -B2 -A3 '^changed' "$work/last.log" >&2; fail "second run changed $(recap_changed) things"; }

@@ -12,6 +12,9 @@ set -euo pipefail
 : "${VENV:=$REPO/.venv}"
 [[ -x $VENV/bin/ansible-playbook ]] || { echo "43-ansible-render: $VENV/bin/ansible-playbook missing; pip install -r scripts/requirements-ansible.txt into \$VENV" >&2; exit 1; }
 fail() { echo "43-ansible-render: FAILED: $*" >&2; exit 1; }
+for tool in mariadbd systemd-analyze apt-config; do
+  command -v "$tool" >/dev/null || fail "$tool is needed (MariaDB server, systemd and apt, as on Debian 12 CI)"
+done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/petadota-ansible-render.XXXXXX")
 trap '[[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"' EXIT
