@@ -71,7 +71,7 @@ for stub in /opt/kafka/current/bin/kafka-server-start.sh /opt/kafka/current/bin/
   mkdir -p "$root$(dirname "$stub")" && cp /bin/true "$root$stub"
 done
 # Units the rendered ones depend on, in case this machine does not have them installed.
-for dep in postgresql.service mariadb.service; do
+for dep in postgresql@.service mariadb.service; do
   [[ -e $root/usr/lib/systemd/system/$dep ]] || printf '[Service]\nExecStart=/bin/true\n' >"$root/usr/lib/systemd/system/$dep"
 done
 units=()
