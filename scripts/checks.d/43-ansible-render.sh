@@ -19,7 +19,7 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/petadota-ansible-render.XXXXXX")
 trap '[[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"' EXIT
 play=$work/play out=$work/out
-mkdir -p "$play" "$out"/{petadota-prod-kafka-{1,2,3},petadota-prod-mysql-1,petadota-prod-airflow-1,common}
+mkdir -p "$play" "$out"/{petadota-prod-kafka-{1,2,3},petadota-prod-mysql-1,petadota-prod-airflow-1,common,cron}
 cp -R "$REPO/templates/ansible/roles" "$REPO/tests-ansible/group_vars" \
   "$REPO/tests-ansible/render-inventory.yml" "$REPO/tests-ansible/render-check.yml" \
   "$REPO/tests-ansible/quorum-case.yml" "$play/"
@@ -55,6 +55,23 @@ grep -q 'validate' "$work/log" || true
 bash -n "$out/petadota-prod-mysql-1/petadota-mysql-backup" || fail "backup script does not parse"
 grep -q -- '--databases petadota ' "$out/petadota-prod-mysql-1/petadota-mysql-backup" || fail "backup does not dump the stack's databases"
 grep -q 'gs://petadota-dev-backups/mysql/' "$out/petadota-prod-mysql-1/petadota-mysql-backup" || fail "backup does not target the bucket"
+
+echo "43-ansible-render: cron schedules become the expected OnCalendar expressions, which systemd parses"
+cat "$out"/cron/* >"$work/cron.txt"
+while IFS=$'\t' read -r cron expected; do
+  got=$(awk -F'\t' -v c="$cron" '$1 == c { print $2 }' "$work/cron.txt")
+  [[ $got == "$expected" ]] || fail "cron '$cron' became '$got', expected '$expected'"
+  systemd-analyze calendar "$got" >/dev/null 2>&1 || fail "systemd cannot parse OnCalendar=$got (from cron '$cron')"
+done <<'CASES'
+0 */6 * * *	*-*-* 0/6:0:00
+30 2 * * 1-5	Mon..Fri *-*-* 2:30:00
+*/15 * * * *	*-*-* *:0/15:00
+0 0 1 * *	*-*-1 0:0:00
+0 3 * * 0,6	Sun,Sat *-*-* 3:0:00
+0 0 */2 * *	*-*-1/2 0:0:00
+5 4 * 1,7 7	Sun *-1,7-* 4:5:00
+CASES
+[[ $(wc -l <"$work/cron.txt") == 7 ]] || fail "expected 7 converted schedules"
 
 echo "43-ansible-render: airflow environment"
 env=$out/petadota-prod-airflow-1/airflow.env
