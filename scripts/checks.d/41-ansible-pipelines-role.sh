@@ -128,4 +128,10 @@ if (cd "$play" && ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_HOME=$work/ansible-home A
   cat "$work/last.log" >&2; fail "the play accepted a checksum that does not match"
 fi
 [[ ! -e $fresh/usr/local/bin/petadota ]] || fail "a binary was linked despite the mismatch"
+
+echo "41-ansible-pipelines-role: run 6 without a staged checksum must fail and say what to stage"
+rm "$play/files/petadota.sha256"
+if run_play; then cat "$work/last.log" >&2; fail "the play ran without files/petadota.sha256"; fi
+grep -q 'files/petadota.sha256 or pipelines_binary_sha256' "$work/last.log" \
+  || { cat "$work/last.log" >&2; fail "a missing checksum file did not fail with the role's explanation"; }
 echo "41-ansible-pipelines-role: passed"
