@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the Ansible content petadota copies into ansible-out/<stack>/:
 # assembles a playbook directory exactly as the renderer lays it out (templates/ansible + the
-# tests-ansible fixture standing in for the rendered group_vars and inventory), then runs
+# tests/ansible fixture standing in for the rendered group_vars and inventory), then runs
 #   ansible-playbook --syntax-check   and   ansible-lint --profile production (0 violations),
 # renders ansible.cfg.tera with sed and checks its IAP ProxyCommand, and scans every file for
 # anything that looks like a secret.
@@ -19,7 +19,7 @@ mkdir -p "$play/files"
 
 # Layout of ansible-out/<stack>/: static files verbatim, group_vars and inventory from the stack.
 cp -R "$REPO/templates/ansible/site.yml" "$REPO/templates/ansible/roles" "$play/"
-cp -R "$REPO/tests-ansible/group_vars" "$REPO/tests-ansible/inventory.yml" "$play/"
+cp -R "$REPO/tests/ansible/group_vars" "$REPO/tests/ansible/inventory.yml" "$play/"
 sed -e 's/{{ project }}/petadota-dev-4821/g' \
     -e 's/{{ zone }}/southamerica-east1-a/g' \
     -e 's/{{ remote_user }}/sa_100000000000000000001/g' \

@@ -20,8 +20,8 @@ trap '[[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"' EXIT
 play=$work/play root=$work/root
 mkdir -p "$play/files" "$root/usr/lib/systemd"
 cp -R "$REPO/templates/ansible/roles" "$play/"
-cp -R "$REPO/tests-ansible/group_vars" "$REPO/tests-ansible/inventory.yml" \
-  "$REPO/tests-ansible/scratch-inventory.yml" "$REPO/tests-ansible/pipelines-local.yml" "$play/"
+cp -R "$REPO/tests/ansible/group_vars" "$REPO/tests/ansible/inventory.yml" \
+  "$REPO/tests/ansible/scratch-inventory.yml" "$REPO/tests/ansible/pipelines-local.yml" "$play/"
 # systemd-analyze verify --root needs the distribution's units (targets the units depend on).
 cp -R /lib/systemd/system "$root/usr/lib/systemd/"
 

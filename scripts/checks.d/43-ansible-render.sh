@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the kafka, mysql, airflow and common role templates with the fixture group_vars and a
-# three-broker inventory (tests-ansible/render-check.yml), then checks what can be checked here:
+# three-broker inventory (tests/ansible/render-check.yml), then checks what can be checked here:
 #   - Kafka: per-broker node.id, listeners on the internal IP, the controller quorum voters and the
 #     replication settings; the quorum-check predicate against recorded tool outputs;
 #   - MySQL: the server config passes the role's validate command with the local MariaDB server;
@@ -20,9 +20,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/petadota-ansible-render.XXXXXX")
 trap '[[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"' EXIT
 play=$work/play out=$work/out
 mkdir -p "$play" "$out"/{petadota-prod-kafka-{1,2,3},petadota-prod-mysql-1,petadota-prod-airflow-1,common,cron}
-cp -R "$REPO/templates/ansible/roles" "$REPO/tests-ansible/group_vars" \
-  "$REPO/tests-ansible/render-inventory.yml" "$REPO/tests-ansible/render-check.yml" \
-  "$REPO/tests-ansible/quorum-case.yml" "$play/"
+cp -R "$REPO/templates/ansible/roles" "$REPO/tests/ansible/group_vars" \
+  "$REPO/tests/ansible/render-inventory.yml" "$REPO/tests/ansible/render-check.yml" \
+  "$REPO/tests/ansible/quorum-case.yml" "$play/"
 
 echo "43-ansible-render: rendering role templates (and evaluating the quorum predicate)"
 (cd "$play" && ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_HOME=$work/ansible-home ANSIBLE_NOCOLOR=1 \
