@@ -42,6 +42,42 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Write the inventory ansible-out/<stack>/inventory.yml from Terraform's outputs.
+    Inventory {
+        /// The stack and where its output lives.
+        #[command(flatten)]
+        stack: StackArgs,
+        /// Read a saved `terraform output -json` document instead of running terraform.
+        #[arg(long, value_name = "FILE")]
+        outputs: Option<PathBuf>,
+    },
+    /// Render, show the plan, then run terraform apply, build the inventory, stage this binary and run the playbook.
+    Apply {
+        /// The stack and where its output lives.
+        #[command(flatten)]
+        stack: StackArgs,
+        /// Do not ask for confirmation (and pass -auto-approve to terraform).
+        #[arg(long)]
+        auto_approve: bool,
+        /// Run only the Terraform stages or only the Ansible stages.
+        #[arg(long, value_enum)]
+        only: Option<Stage>,
+        /// The petadota binary to deploy to the hosts (default: this executable; give a linux-x86_64 build when this machine is not one).
+        #[arg(long, value_name = "PATH")]
+        pipeline_binary: Option<PathBuf>,
+        /// Extra argument for ansible-playbook, e.g. --ansible-arg=--limit=workers (repeatable).
+        #[arg(long = "ansible-arg", value_name = "ARG", allow_hyphen_values = true)]
+        ansible_args: Vec<String>,
+    },
+    /// Destroy everything Terraform created for the stack.
+    Destroy {
+        /// The stack and where its output lives.
+        #[command(flatten)]
+        stack: StackArgs,
+        /// Do not ask for confirmation (and pass -auto-approve to terraform).
+        #[arg(long)]
+        auto_approve: bool,
+    },
     /// Run one of the data pipelines that the playbooks deploy.
     Pipeline {
         /// The pipeline to run.
@@ -69,4 +105,13 @@ pub enum ColorChoice {
     Always,
     /// Never color.
     Never,
+}
+
+/// The halves of `apply`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// Write the files, terraform init and apply, build the inventory.
+    Terraform,
+    /// Stage the binary and run the playbook against the existing inventory.
+    Ansible,
 }

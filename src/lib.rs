@@ -1,5 +1,6 @@
 //! petadota: typed stacks for a GCP data platform.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod plan;

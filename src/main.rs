@@ -16,6 +16,28 @@ fn main() -> ExitCode {
             terraform,
             color,
         } => commands::plan(&stack, json, terraform, color).map(|o| exit(o, 2)),
+        Command::Inventory { stack, outputs } => {
+            commands::inventory(&stack, outputs.as_deref()).map(|o| exit(o, 1))
+        }
+        Command::Apply {
+            stack,
+            auto_approve,
+            only,
+            pipeline_binary,
+            ansible_args,
+        } => {
+            let options = commands::ApplyOptions {
+                auto_approve,
+                only,
+                pipeline_binary: pipeline_binary.as_deref(),
+                ansible_args: &ansible_args,
+            };
+            commands::apply(&stack, &options).map(|o| exit(o, 1))
+        }
+        Command::Destroy {
+            stack,
+            auto_approve,
+        } => commands::destroy(&stack, auto_approve).map(|o| exit(o, 1)),
         Command::Pipeline { command } => {
             petadota_pipelines::cli::run(command).map(|()| ExitCode::SUCCESS)
         }

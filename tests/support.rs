@@ -53,11 +53,9 @@ pub fn petadota(dir: &Path, args: &[&str]) -> Output {
 /// A scratch project with the example stacks and their committed output copied in.
 pub fn scratch_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&root().join("stacks"), &dir.path().join("stacks"));
-    copy_dir(
-        &root().join("terraform-out"),
-        &dir.path().join("terraform-out"),
-    );
+    for tree in ["stacks", "terraform-out", "ansible-out"] {
+        copy_dir(&root().join(tree), &dir.path().join(tree));
+    }
     dir
 }
 
@@ -65,7 +63,17 @@ fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
+        let name = entry.file_name();
+        let at_stack_root = from
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "ansible-out");
+        if name.to_string_lossy().starts_with('.')
+            || (at_stack_root && (name == "inventory.yml" || name == "files"))
+        {
+            continue;
+        }
+        let target = to.join(name);
         if entry.file_type().expect("file type").is_dir() {
             copy_dir(&entry.path(), &target);
         } else {

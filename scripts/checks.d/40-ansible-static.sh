@@ -20,9 +20,10 @@ mkdir -p "$play/files"
 # Layout of ansible-out/<stack>/: static files verbatim, group_vars and inventory from the stack.
 cp -R "$REPO/templates/ansible/site.yml" "$REPO/templates/ansible/roles" "$play/"
 cp -R "$REPO/tests/ansible/group_vars" "$REPO/tests/ansible/inventory.yml" "$play/"
-sed -e 's/{{ project }}/petadota-dev-4821/g' \
-    -e 's/{{ zone }}/southamerica-east1-a/g' \
-    -e 's/{{ remote_user }}/sa_100000000000000000001/g' \
+sed -e 's/{{ project | ini }}/petadota-dev-4821/g' \
+    -e 's/{{ zone | ini }}/southamerica-east1-a/g' \
+    -e 's/{{ remote_user | ini }}/sa_100000000000000000001/g' \
+    -e 's/{% if remote_user %}//; s/{% endif %}//' \
     "$REPO/templates/ansible/ansible.cfg.tera" >"$play/ansible.cfg"
 # What `apply` stages beside the playbook: the binary and its checksum.
 cp /bin/true "$play/files/petadota"

@@ -1,9 +1,13 @@
 //! One function per subcommand: arguments in, an exit status out.
 
+mod apply;
+mod inventory;
 mod plan;
 mod render;
 mod validate;
 
+pub use apply::{ApplyOptions, apply, destroy};
+pub use inventory::inventory;
 pub use plan::plan;
 pub use render::render;
 pub use validate::validate;
@@ -32,7 +36,10 @@ fn load_and_render(args: &StackArgs) -> anyhow::Result<(Stack, Rendered)> {
 
 /// The directories a stack's generated files live in, relative to the project root.
 fn output_dirs(stack: &Stack) -> Vec<String> {
-    vec![format!("terraform-out/{}", stack.name)]
+    vec![
+        format!("terraform-out/{}", stack.name),
+        format!("ansible-out/{}", stack.name),
+    ]
 }
 
 /// The generated files currently on disk for `stack`.

@@ -2,10 +2,8 @@
 
 use super::{Outcome, files_on_disk, load_and_render};
 use crate::cli::StackArgs;
-use anyhow::Context as _;
 use similar::TextDiff;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Writes the rendered files, removing generated files the stack no longer produces; with
 /// `check`, writes nothing and prints a unified diff of what is stale.
@@ -26,48 +24,16 @@ pub fn render(args: &StackArgs, check: bool) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Changes);
     }
-    let mut written = 0;
-    for (path, contents) in rendered.files() {
-        if on_disk.get(path) != Some(contents) {
-            write_atomically(&args.root.join(path), contents)?;
-            written += 1;
-        }
-    }
-    let mut removed = 0;
-    for path in on_disk
-        .keys()
-        .filter(|path| !rendered.files().contains_key(*path))
-    {
-        let full = args.root.join(path);
-        std::fs::remove_file(&full)
-            .with_context(|| format!("cannot remove stale file {}", full.display()))?;
-        removed += 1;
-    }
+    let summary = crate::apply::write::write_tree(&args.root, rendered.files(), &on_disk)?;
     println!(
-        "rendered stack `{}`: {} file(s), {written} written, {removed} removed, {} unchanged",
+        "rendered stack `{}`: {} file(s), {} written, {} removed, {} unchanged",
         stack.name,
         rendered.files().len(),
-        rendered.files().len() - written
+        summary.written,
+        summary.removed,
+        rendered.files().len() - summary.written
     );
     Ok(Outcome::Clean)
-}
-
-/// Writes through a temporary file and a rename, so a crash never leaves a half-written file.
-pub(crate) fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .context("a generated file has a parent directory")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.petadota-tmp"));
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
 }
 
 /// A unified diff of every file that differs, with `a/` (disk) and `b/` (rendered) headers.

@@ -30,11 +30,7 @@ pub fn read_tree(root: &Path, dir: &str, out: &mut BTreeMap<String, String>) -> 
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.')
-            || name.contains(".tfstate")
-            || name.ends_with(".lock.hcl")
-            || is_staged_binary(dir, &name)
-        {
+        if !is_generated(dir, &name) {
             continue;
         }
         let relative = format!("{dir}/{name}");
@@ -50,6 +46,16 @@ pub fn read_tree(root: &Path, dir: &str, out: &mut BTreeMap<String, String>) -> 
     Ok(())
 }
 
-fn is_staged_binary(dir: &str, name: &str) -> bool {
-    dir.ends_with("/files") && name == "petadota"
+/// Whether `dir/name` is something `render` owns. Hidden entries (`.terraform/`, the apply
+/// lock), Terraform state, lock and override files (`*_override.tf`, Terraform's convention for
+/// local overrides), the inventory built from Terraform's outputs and the staged binary are
+/// not: render neither writes nor removes them.
+fn is_generated(dir: &str, name: &str) -> bool {
+    let in_ansible_root = dir.starts_with("ansible-out/") && dir.matches('/').count() == 1;
+    !(name.starts_with('.')
+        || name.contains(".tfstate")
+        || name.ends_with(".lock.hcl")
+        || name == "override.tf"
+        || name.ends_with("_override.tf")
+        || (in_ansible_root && (name == "inventory.yml" || name == "files")))
 }

@@ -39,6 +39,7 @@ templates! {
     TF_COMPUTE => "terraform/compute.tf.tera",
     TF_COMPOSER => "terraform/composer.tf.tera",
     TF_OUTPUTS => "terraform/outputs.tf.tera",
+    ANSIBLE_CFG => "ansible/ansible.cfg.tera",
 }
 
 /// The compiled templates, built once per process.
@@ -49,6 +50,7 @@ pub fn engine() -> Result<&'static Tera, RenderError> {
             let mut tera = Tera::default();
             tera.autoescape_on(Vec::new());
             tera.register_filter("hcl", hcl_filter);
+            tera.register_filter("ini", ini_filter);
             tera.add_raw_templates(ALL.iter().map(|t| (t.name, t.source)))
                 .map_err(|e| describe(&e))?;
             Ok(tera)
@@ -79,6 +81,17 @@ fn hcl_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> 
         Value::String(text) => Ok(Value::String(super::hcl::quote(text))),
         other => Err(tera::Error::msg(format!(
             "the hcl filter quotes strings, got {other}"
+        ))),
+    }
+}
+
+/// A value for an INI line (`ansible.cfg`): refused when a control character could start a
+/// new line and so a new setting.
+fn ini_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    match value {
+        Value::String(text) if !text.chars().any(char::is_control) => Ok(value.clone()),
+        other => Err(tera::Error::msg(format!(
+            "{other} cannot be written into an INI file safely"
         ))),
     }
 }

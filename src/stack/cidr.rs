@@ -53,6 +53,15 @@ impl Cidr {
         self.first() | !self.mask()
     }
 
+    /// The network in `address/netmask` form, as MySQL account host patterns want it.
+    pub fn with_netmask(self) -> String {
+        format!(
+            "{}/{}",
+            Ipv4Addr::from(self.first()),
+            Ipv4Addr::from(self.mask())
+        )
+    }
+
     /// Whether the two ranges share any address.
     pub fn overlaps(self, other: Cidr) -> bool {
         self.first() <= other.last() && other.first() <= self.last()
@@ -94,6 +103,7 @@ mod tests {
         assert!(a.overlaps(inside) && inside.overlaps(a));
         assert!(!a.overlaps(beside));
         assert!(a.is_private());
+        assert_eq!(a.with_netmask(), "10.20.0.0/255.255.240.0");
         assert!(!Cidr::parse("35.235.240.0/20").unwrap().is_private());
         assert!(!Cidr::parse("10.0.0.0/7").unwrap().is_private());
     }

@@ -115,6 +115,19 @@ impl Stack {
             .unwrap_or_else(|| format!("{}-{}-access-logs", self.project, self.name))
     }
 
+    /// The secret holding the pipelines' database URL.
+    pub fn database_url_secret(&self) -> String {
+        self.pipelines
+            .database_url_secret
+            .clone()
+            .unwrap_or_else(|| format!("{}-pipelines-database-url", self.name))
+    }
+
+    /// Whether any pipeline runs, and so needs the database URL secret.
+    pub fn has_pipelines(&self) -> bool {
+        self.pipelines.ingest_images.is_some() || self.pipelines.trends.is_some()
+    }
+
     /// Object prefix of the Terraform state.
     pub fn state_prefix(&self) -> String {
         self.state

@@ -14,6 +14,11 @@ pub struct Stack {
     pub name: String,
     /// GCP project id the stack is deployed into.
     pub project: String,
+    /// The project's number (`gcloud projects describe ID --format='value(projectNumber)'`);
+    /// names the Compute Engine service agent that encrypts disks. Looked up by Terraform at
+    /// plan time when absent.
+    #[serde(default)]
+    pub project_number: Option<u64>,
     /// GCP region for the subnet, buckets, NAT and secrets replication.
     pub region: String,
     /// GCP zone for the VMs and their disks; must lie in `region`.
@@ -46,6 +51,19 @@ pub struct Stack {
     /// Where Airflow runs.
     #[serde(default)]
     pub airflow: Airflow,
+    /// How Ansible reaches the hosts.
+    #[serde(default)]
+    pub ansible: AnsibleSettings,
+}
+
+/// Ansible connection settings.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnsibleSettings {
+    /// OS Login user for SSH (e.g. `sa_1234...` for a CI service account); when absent, Ansible
+    /// uses `ANSIBLE_REMOTE_USER` or the local user name of whoever runs `apply`.
+    #[serde(default)]
+    pub remote_user: Option<String>,
 }
 
 /// The remote Terraform state: a GCS bucket created before the first apply.
@@ -179,6 +197,10 @@ pub struct Kafka {
     /// Apache Kafka release (4.x: KRaft only).
     #[serde(default = "Kafka::default_version")]
     pub version: String,
+    /// SHA-512 of the release tarball as Apache publishes it; required for any version other
+    /// than the default, whose checksum the kafka role carries.
+    #[serde(default)]
+    pub sha512: Option<String>,
     /// Topics created by the playbook.
     #[serde(default)]
     pub topics: Vec<Topic>,
@@ -192,9 +214,12 @@ impl Kafka {
         50
     }
     fn default_version() -> String {
-        "4.1.1".to_owned()
+        DEFAULT_KAFKA_VERSION.to_owned()
     }
 }
+
+/// The Kafka release whose checksum the kafka role ships with.
+pub const DEFAULT_KAFKA_VERSION: &str = "4.0.0";
 
 fn default_machine_type() -> String {
     "e2-standard-2".to_owned()
@@ -361,6 +386,11 @@ pub struct Pipelines {
     /// The adoption-trends stream processor.
     #[serde(default)]
     pub trends: Option<Trends>,
+    /// Secret Manager secret holding the pipelines' MySQL URL (`mysql://user:password@host/db`);
+    /// created empty by Terraform, readable by the workers and Airflow. Defaults to
+    /// `<stack>-pipelines-database-url`.
+    #[serde(default)]
+    pub database_url_secret: Option<String>,
 }
 
 /// Image ingestion settings.
@@ -410,6 +440,19 @@ pub struct Trends {
     /// Output topic for window results; declared under `kafka.topics` when set.
     #[serde(default)]
     pub output_topic: Option<String>,
+    /// Topic for events that cannot be processed, with the reason; declared under
+    /// `kafka.topics`. Defaults to `<topic>-dead-letter`.
+    #[serde(default)]
+    pub dead_letter_topic: Option<String>,
+}
+
+impl Trends {
+    /// The dead-letter topic, explicit or by convention.
+    pub fn dead_letter_topic(&self) -> String {
+        self.dead_letter_topic
+            .clone()
+            .unwrap_or_else(|| format!("{}-dead-letter", self.topic))
+    }
 }
 
 impl Trends {

@@ -428,7 +428,27 @@ fn mysql(stack: &Stack, f: &mut Findings) {
 }
 
 fn pipelines(stack: &Stack, f: &mut Findings) {
-    let needs_workers = stack.pipelines.ingest_images.is_some() || stack.pipelines.trends.is_some();
+    let needs_workers = stack.has_pipelines();
+    if let Some(secret) = &stack.pipelines.database_url_secret {
+        f.check(
+            "pipelines.database_url_secret",
+            "the secret id",
+            names::secret_id(secret),
+            "name the Secret Manager secret that will hold the MySQL URL",
+        );
+        if stack
+            .mysql
+            .users
+            .iter()
+            .any(|u| &u.password_secret == secret)
+        {
+            f.error(
+                "pipelines.database_url_secret",
+                format!("`{secret}` is also a user's password secret"),
+                "the URL secret holds a whole mysql:// URL; give it its own name",
+            );
+        }
+    }
     machine(
         f,
         "workers.machine_type".into(),
@@ -481,9 +501,11 @@ fn pipelines(stack: &Stack, f: &mut Findings) {
     if let Some(trends) = &stack.pipelines.trends {
         let base = "pipelines.trends";
         let topic_names: Vec<String> = stack.kafka.topics.iter().map(|t| t.name.clone()).collect();
+        let dead_letter = trends.dead_letter_topic();
         for (field, topic) in [
             ("topic", Some(&trends.topic)),
             ("output_topic", trends.output_topic.as_ref()),
+            ("dead_letter_topic", Some(&dead_letter)),
         ] {
             if let Some(topic) = topic
                 && !topic_names.contains(topic)
@@ -576,6 +598,14 @@ fn pipelines(stack: &Stack, f: &mut Findings) {
 }
 
 fn airflow(stack: &Stack, f: &mut Findings) {
+    if let Some(user) = &stack.ansible.remote_user
+        && (user.is_empty()
+            || !user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        f.error("ansible.remote_user", format!("`{user}` is not an OS Login user name"), "OS Login user names use letters, digits, `_`, `-` and `.`, e.g. sa_123456789012345678901");
+    }
     match stack.airflow.mode {
         AirflowMode::Vm => machine(
             f,

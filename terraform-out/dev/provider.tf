@@ -10,7 +10,3 @@ provider "google" {
     "team"       = "platform"
   }
 }
-
-data "google_project" "this" {
-  project_id = "petadota-dev-1234"
-}

@@ -111,3 +111,15 @@ resource "google_secret_manager_secret_iam_member" "airflow_prod_mysql_airflow_p
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.airflow.member
 }
+
+resource "google_secret_manager_secret_iam_member" "workers_prod_pipelines_database_url" {
+  secret_id = google_secret_manager_secret.prod_pipelines_database_url.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.workers.member
+}
+
+resource "google_secret_manager_secret_iam_member" "airflow_prod_pipelines_database_url" {
+  secret_id = google_secret_manager_secret.prod_pipelines_database_url.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.airflow.member
+}

@@ -20,5 +20,5 @@ resource "google_kms_crypto_key" "disks" {
 resource "google_kms_crypto_key_iam_member" "compute_disks" {
   crypto_key_id = google_kms_crypto_key.disks.id
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:service-${data.google_project.this.number}@compute-system.iam.gserviceaccount.com"
+  member        = "serviceAccount:service-482148214821@compute-system.iam.gserviceaccount.com"
 }

@@ -11,7 +11,3 @@ provider "google" {
     "team"        = "platform"
   }
 }
-
-data "google_project" "this" {
-  project_id = "petadota-prod-4821"
-}

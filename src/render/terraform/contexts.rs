@@ -100,6 +100,8 @@ pub struct Iam {
 /// `kms.tf`
 #[derive(Debug, Serialize)]
 pub struct Kms {
+    pub project: String,
+    pub project_number: Option<u64>,
     pub region: String,
     pub key_ring_name: String,
 }

@@ -55,6 +55,8 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
         render(
             engine::TF_KMS,
             &Kms {
+                project: stack.project.clone(),
+                project_number: stack.project_number,
                 region: stack.region.clone(),
                 key_ring_name: format!("{}-disks", stack.name),
             },
@@ -72,13 +74,11 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
             engine::TF_SECRETS,
             &Secrets {
                 region: stack.region.clone(),
-                secrets: stack
-                    .mysql
-                    .users
-                    .iter()
-                    .map(|u| Secret {
-                        resource: secrets[&u.password_secret].clone(),
-                        secret_id: u.password_secret.clone(),
+                secrets: secret_ids(stack)
+                    .into_iter()
+                    .map(|id| Secret {
+                        resource: secrets[&id].clone(),
+                        secret_id: id,
                     })
                     .collect(),
             },
@@ -146,17 +146,27 @@ fn bucket_identifiers(stack: &Stack) -> BTreeMap<String, String> {
 
 fn secret_identifiers(stack: &Stack) -> BTreeMap<String, String> {
     let mut ids = Identifiers::default();
-    stack
+    secret_ids(stack)
+        .into_iter()
+        .map(|id| {
+            let resource = ids.allocate("", &id);
+            (id, resource)
+        })
+        .collect()
+}
+
+/// Every secret the stack creates: the users' passwords, and the pipelines' database URL.
+fn secret_ids(stack: &Stack) -> Vec<String> {
+    let mut ids: Vec<String> = stack
         .mysql
         .users
         .iter()
-        .map(|u| {
-            (
-                u.password_secret.clone(),
-                ids.allocate("", &u.password_secret),
-            )
-        })
-        .collect()
+        .map(|u| u.password_secret.clone())
+        .collect();
+    if stack.has_pipelines() {
+        ids.push(stack.database_url_secret());
+    }
+    ids
 }
 
 fn versions(stack: &Stack) -> Versions {
@@ -342,6 +352,19 @@ fn iam(
         readers.sort();
         readers.dedup();
         for reader in readers {
+            secret_bindings.push(SecretBinding {
+                resource: format!("{}_{secret_resource}", reader.as_str()),
+                secret_resource: secret_resource.clone(),
+                role_of: reader.as_str(),
+            });
+        }
+    }
+    if stack.has_pipelines() {
+        let secret_resource = secrets[&stack.database_url_secret()].clone();
+        for reader in [HostRole::Workers, HostRole::Airflow]
+            .into_iter()
+            .filter(|r| roles.contains(r))
+        {
             secret_bindings.push(SecretBinding {
                 resource: format!("{}_{secret_resource}", reader.as_str()),
                 secret_resource: secret_resource.clone(),
