@@ -323,12 +323,26 @@ fn destroy_runs_terraform_destroy_and_forgets_the_inventory() {
     std::fs::write(apply.path("ansible-out/dev/inventory.yml"), "all: {}\n").expect("inventory");
     let output = apply.run(&["destroy", "stacks/dev.yaml", "--auto-approve"], "");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let calls = apply.calls();
+    assert_eq!(calls[0], "dev init -input=false");
+    let destroy: Vec<&str> = calls[1].split(' ').collect();
     assert_eq!(
-        apply.calls(),
-        [
-            "dev init -input=false",
-            "dev destroy -input=false -auto-approve"
-        ]
+        destroy[..4],
+        ["dev", "destroy", "-input=false", "-auto-approve"]
     );
+    assert!(
+        destroy.contains(&"-target=google_compute_instance.kafka_1"),
+        "{destroy:?}"
+    );
+    assert!(
+        destroy.contains(&"-target=google_kms_crypto_key_iam_member.compute_disks"),
+        "{destroy:?}"
+    );
+    for kept in [
+        "-target=google_kms_crypto_key.disks",
+        "-target=google_kms_key_ring.disks",
+    ] {
+        assert!(!destroy.contains(&kept), "KMS keys are kept: {destroy:?}");
+    }
     assert!(!apply.path("ansible-out/dev/inventory.yml").exists());
 }

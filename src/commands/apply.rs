@@ -155,10 +155,18 @@ pub fn destroy(args: &StackArgs, auto_approve: bool) -> anyhow::Result<Outcome> 
             &rerun,
         )
     })?;
-    let mut destroy_args = vec!["destroy", "-input=false"];
+    let mut destroy_args = vec!["destroy".to_owned(), "-input=false".to_owned()];
     if auto_approve {
-        destroy_args.push("-auto-approve");
+        destroy_args.push("-auto-approve".to_owned());
     }
+    destroy_args.extend(
+        destroy_targets(&stack)?
+            .into_iter()
+            .map(|address| format!("-target={address}")),
+    );
+    eprintln!(
+        "    keeping the KMS key ring and key: GCP cannot delete them, so they stay in state for the next apply"
+    );
     stage("terraform destroy", || {
         tools::run(Tool::Terraform, &terraform_dir, &destroy_args, &rerun)
     })?;
@@ -171,6 +179,32 @@ pub fn destroy(args: &StackArgs, auto_approve: bool) -> anyhow::Result<Outcome> 
     }
     eprintln!("destroy of stack `{}` complete", stack.name);
     Ok(Outcome::Clean)
+}
+
+/// Resources that kept keys (KMS key rings and keys) are never destroyed: GCP cannot delete
+/// them, so destroying would only orphan them and make the next apply collide with the names.
+const KEPT_ON_DESTROY: [&str; 2] = ["google_kms_key_ring.", "google_kms_crypto_key."];
+
+/// Every resource the stack renders except the kept ones, as `-target` addresses.
+fn destroy_targets(stack: &Stack) -> anyhow::Result<Vec<String>> {
+    let rendered = crate::render::render(stack)?;
+    let mut targets = Vec::new();
+    for (path, text) in rendered
+        .files()
+        .iter()
+        .filter(|(path, _)| path.ends_with(".tf"))
+    {
+        let blocks =
+            plan::parse_blocks(text).map_err(|error| anyhow::anyhow!("{path}: {error}"))?;
+        targets.extend(
+            blocks
+                .into_iter()
+                .filter(|b| b.kind == plan::BlockKind::Resource)
+                .map(|b| b.address)
+                .filter(|address| !KEPT_ON_DESTROY.iter().any(|kept| address.starts_with(kept))),
+        );
+    }
+    Ok(targets)
 }
 
 /// Asks on the terminal; without one, only `--auto-approve` proceeds.
