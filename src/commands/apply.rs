@@ -67,21 +67,13 @@ pub fn apply(args: &StackArgs, options: &ApplyOptions) -> anyhow::Result<Outcome
             "rerun `petadota apply {} --only terraform`",
             args.stack.display()
         );
-        stage("terraform init", || {
-            tools::run(
-                Tool::Terraform,
-                &terraform_dir,
-                ["init", "-input=false"],
-                &rerun,
-            )
-        })?;
-        let mut apply_args = vec!["apply", "-input=false"];
-        if options.auto_approve {
-            apply_args.push("-auto-approve");
-        }
-        stage("terraform apply", || {
-            tools::run(Tool::Terraform, &terraform_dir, &apply_args, &rerun)
-        })?;
+        terraform_stages(
+            &terraform_dir,
+            "apply",
+            options.auto_approve,
+            Vec::new(),
+            &rerun,
+        )?;
         stage("inventory from terraform outputs", || {
             let json = tools::capture(Tool::Terraform, &terraform_dir, ["output", "-json"])?;
             let path = write_inventory(root, &stack, &json)?;
@@ -147,29 +139,14 @@ pub fn destroy(args: &StackArgs, auto_approve: bool) -> anyhow::Result<Outcome> 
         auto_approve,
     )?;
     let rerun = format!("rerun `petadota destroy {}`", args.stack.display());
-    stage("terraform init", || {
-        tools::run(
-            Tool::Terraform,
-            &terraform_dir,
-            ["init", "-input=false"],
-            &rerun,
-        )
-    })?;
-    let mut destroy_args = vec!["destroy".to_owned(), "-input=false".to_owned()];
-    if auto_approve {
-        destroy_args.push("-auto-approve".to_owned());
-    }
-    destroy_args.extend(
-        destroy_targets(&stack)?
-            .into_iter()
-            .map(|address| format!("-target={address}")),
-    );
+    let targets = destroy_targets(&stack)?
+        .into_iter()
+        .map(|address| format!("-target={address}"))
+        .collect();
     eprintln!(
         "    keeping the KMS key ring and key: GCP cannot delete them, so they stay in state for the next apply"
     );
-    stage("terraform destroy", || {
-        tools::run(Tool::Terraform, &terraform_dir, &destroy_args, &rerun)
-    })?;
+    terraform_stages(&terraform_dir, "destroy", auto_approve, targets, &rerun)?;
     let inventory = args
         .root
         .join(format!("ansible-out/{}/inventory.yml", stack.name));
@@ -179,6 +156,27 @@ pub fn destroy(args: &StackArgs, auto_approve: bool) -> anyhow::Result<Outcome> 
     }
     eprintln!("destroy of stack `{}` complete", stack.name);
     Ok(Outcome::Clean)
+}
+
+/// `terraform init`, then `terraform VERB -input=false [-auto-approve] EXTRA...`, each a stage.
+fn terraform_stages(
+    dir: &Path,
+    verb: &str,
+    auto_approve: bool,
+    extra: Vec<String>,
+    rerun: &str,
+) -> anyhow::Result<()> {
+    stage("terraform init", || {
+        tools::run(Tool::Terraform, dir, ["init", "-input=false"], rerun)
+    })?;
+    let mut args = vec![verb.to_owned(), "-input=false".to_owned()];
+    if auto_approve {
+        args.push("-auto-approve".to_owned());
+    }
+    args.extend(extra);
+    stage(&format!("terraform {verb}"), || {
+        tools::run(Tool::Terraform, dir, &args, rerun)
+    })
 }
 
 /// Resources that kept keys (KMS key rings and keys) are never destroyed: GCP cannot delete
