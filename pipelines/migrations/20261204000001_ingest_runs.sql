@@ -22,4 +22,4 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     failed_storage          INT UNSIGNED NOT NULL DEFAULT 0,
     failed_database         INT UNSIGNED NOT NULL DEFAULT 0,
     KEY ingest_runs_started_at (started_at)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

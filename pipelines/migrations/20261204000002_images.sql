@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS images (
     source        VARCHAR(32) NOT NULL,
     source_url    VARCHAR(2048) NOT NULL,
     object_uri    VARCHAR(1024) NOT NULL,
-    sha256        CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    sha256        CHAR(64) CHARACTER SET ascii NOT NULL,
     bytes         BIGINT UNSIGNED NOT NULL,
     width         INT UNSIGNED NOT NULL,
     height        INT UNSIGNED NOT NULL,
@@ -19,4 +19,4 @@ CREATE TABLE IF NOT EXISTS images (
     KEY images_species_breed (species, breed),
     KEY images_run_id (run_id),
     CONSTRAINT images_run FOREIGN KEY (run_id) REFERENCES ingest_runs (id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -13,7 +13,9 @@ use std::time::Duration;
 pub enum DbError {
     #[error("the database URL is not a valid mysql:// URL: {0}")]
     Url(#[source] sqlx::Error),
-    #[error("cannot connect to MySQL at {target}: {source}; check the URL, that the server runs and the user may connect")]
+    #[error(
+        "cannot connect to MySQL at {target}: {source}; check the URL, that the server runs and the user may connect"
+    )]
     Connect { target: String, source: sqlx::Error },
     #[error("cannot migrate the catalogue schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -30,12 +32,13 @@ impl DbError {
     }
 }
 
-/// Connects a pool of at most `max_connections`; `password` (from a secret file) replaces
+/// Connects a pool of at most `max_connections`, waiting up to `timeout` for the server; `password` (from a secret file) replaces
 /// any password in the URL, so the URL can live in a world-readable config file.
 pub async fn connect(
     url: &str,
     password: Option<&str>,
     max_connections: u32,
+    timeout: Duration,
 ) -> Result<MySqlPool, DbError> {
     let mut options = MySqlConnectOptions::from_str(url).map_err(DbError::Url)?;
     if let Some(password) = password {
@@ -49,7 +52,7 @@ pub async fn connect(
     );
     MySqlPoolOptions::new()
         .max_connections(max_connections.max(1))
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(timeout)
         .connect_with(options)
         .await
         .map_err(|source| DbError::Connect { target, source })

@@ -35,6 +35,9 @@ pub struct IngestImagesArgs {
     /// The catalogue: mysql://user:password@host:3306/database.
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// Seconds to wait for MySQL at start (default 30).
+    #[arg(long, value_name = "SECS")]
+    pub database_timeout_secs: Option<f64>,
     /// Image downloads in flight at once (default 32).
     #[arg(long, value_name = "K")]
     pub concurrency: Option<usize>,
@@ -69,6 +72,7 @@ impl IngestImagesArgs {
             dog_breed: self.dog_breed.clone(),
             storage: self.storage.clone(),
             database: self.database.clone(),
+            database_timeout_secs: self.database_timeout_secs,
             concurrency: self.concurrency,
             requests_per_second: self.requests_per_second,
             request_timeout_secs: self.request_timeout_secs,
@@ -88,7 +92,10 @@ impl IngestImagesArgs {
     ) -> anyhow::Result<IngestConfig> {
         let env: Vec<(String, String)> = env.into_iter().collect();
         let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let config_path = self.config.clone().or_else(|| lookup(ENV_CONFIG).map(PathBuf::from));
+        let config_path = self
+            .config
+            .clone()
+            .or_else(|| lookup(ENV_CONFIG).map(PathBuf::from));
         let file = match &config_path {
             Some(path) => {
                 let text = std::fs::read_to_string(path)

@@ -12,6 +12,7 @@
 //! storage = "gs://petadota-prod-images/raw"   # or "file:///var/lib/petadota/images"
 //! database = "mysql://pipelines@10.0.0.5:3306/petadota"
 //! database_password_file = "/etc/petadota/mysql-password"  # replaces the URL's password
+//! database_timeout_secs = 30.0    # how long to wait for MySQL at start
 //! concurrency = 32                # image downloads in flight
 //! requests_per_second = 20.0      # per source; 0 = unlimited
 //! request_timeout_secs = 30.0
@@ -61,6 +62,7 @@ pub struct Settings {
     pub storage: Option<String>,
     pub database: Option<String>,
     pub database_password_file: Option<PathBuf>,
+    pub database_timeout_secs: Option<f64>,
     pub concurrency: Option<usize>,
     pub requests_per_second: Option<f64>,
     pub request_timeout_secs: Option<f64>,
@@ -175,6 +177,7 @@ impl Settings {
             storage,
             database,
             database_password_file,
+            database_timeout_secs,
             concurrency,
             requests_per_second,
             request_timeout_secs,
@@ -198,7 +201,9 @@ impl Settings {
 fn env_value(raw: &str) -> toml::Value {
     match toml::from_str::<toml::Table>(&format!("v = {raw}")) {
         Ok(mut t) => match t.remove("v") {
-            Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_))) => v,
+            Some(
+                v @ (toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_)),
+            ) => v,
             _ => toml::Value::String(raw.to_owned()),
         },
         Err(_) => toml::Value::String(raw.to_owned()),
@@ -215,6 +220,7 @@ pub struct IngestConfig {
     pub storage: StorageTarget,
     pub database: String,
     pub database_password: Option<String>,
+    pub database_timeout: Duration,
     pub concurrency: usize,
     pub requests_per_second: f64,
     pub request_timeout: Duration,
@@ -308,7 +314,10 @@ impl IngestConfig {
         let gcs_endpoint = s.gcs_endpoint.unwrap_or_else(|| GOOGLE_ENDPOINT.to_owned());
         base_url("gcs_endpoint", &gcs_endpoint)?;
         let is_google = gcs_endpoint.trim_end_matches('/') == GOOGLE_ENDPOINT;
-        let cat_api_key = match (cat_api_key_env.filter(|k| !k.trim().is_empty()), &s.cat_api_key_file) {
+        let cat_api_key = match (
+            cat_api_key_env.filter(|k| !k.trim().is_empty()),
+            &s.cat_api_key_file,
+        ) {
             (Some(key), _) => Some(key.trim().to_owned()),
             (None, Some(path)) => Some(read_secret("cat_api_key_file", path)?),
             (None, None) => None,
@@ -325,6 +334,10 @@ impl IngestConfig {
             storage: StorageTarget::parse(s.storage.as_deref().unwrap_or(DEFAULT_STORAGE))?,
             database,
             database_password,
+            database_timeout: positive_secs(
+                "database_timeout_secs",
+                s.database_timeout_secs.unwrap_or(30.0),
+            )?,
             concurrency,
             requests_per_second,
             request_timeout: positive_secs(
@@ -343,7 +356,9 @@ impl IngestConfig {
             )?,
             cat_api_base: base_url(
                 "cat_api_base",
-                s.cat_api_base.as_deref().unwrap_or("https://api.thecatapi.com"),
+                s.cat_api_base
+                    .as_deref()
+                    .unwrap_or("https://api.thecatapi.com"),
             )?,
             cat_api_key,
             gcs: GcsSettings {
@@ -431,18 +446,42 @@ mod tests {
             ..Settings::default()
         };
         assert!(matches!(
-            IngestConfig::resolve(Settings { dogs: None, ..base.clone() }, None),
+            IngestConfig::resolve(
+                Settings {
+                    dogs: None,
+                    ..base.clone()
+                },
+                None
+            ),
             Err(ConfigError::NothingRequested)
         ));
         assert!(matches!(
-            IngestConfig::resolve(Settings { database: None, ..base.clone() }, None),
+            IngestConfig::resolve(
+                Settings {
+                    database: None,
+                    ..base.clone()
+                },
+                None
+            ),
             Err(ConfigError::NoDatabase)
         ));
         for bad in [
-            Settings { concurrency: Some(0), ..base.clone() },
-            Settings { request_timeout_secs: Some(-1.0), ..base.clone() },
-            Settings { dog_api_base: Some("ftp://x".into()), ..base.clone() },
-            Settings { requests_per_second: Some(f64::NAN), ..base.clone() },
+            Settings {
+                concurrency: Some(0),
+                ..base.clone()
+            },
+            Settings {
+                request_timeout_secs: Some(-1.0),
+                ..base.clone()
+            },
+            Settings {
+                dog_api_base: Some("ftp://x".into()),
+                ..base.clone()
+            },
+            Settings {
+                requests_per_second: Some(f64::NAN),
+                ..base.clone()
+            },
         ] {
             assert!(matches!(
                 IngestConfig::resolve(bad, None),
@@ -451,16 +490,27 @@ mod tests {
         }
         assert!(matches!(
             IngestConfig::resolve(
-                Settings { cat_api_key_file: Some("/nonexistent/key".into()), ..base.clone() },
+                Settings {
+                    cat_api_key_file: Some("/nonexistent/key".into()),
+                    ..base.clone()
+                },
                 None
             ),
             Err(ConfigError::Secret { .. })
         ));
         let config = IngestConfig::resolve(base.clone(), None).unwrap();
         assert_eq!(config.concurrency, DEFAULT_CONCURRENCY);
-        assert_eq!(config.storage, StorageTarget::Fs { dir: "petadota-images".into() });
+        assert_eq!(
+            config.storage,
+            StorageTarget::Fs {
+                dir: "petadota-images".into()
+            }
+        );
         let emulator = IngestConfig::resolve(
-            Settings { gcs_endpoint: Some("http://127.0.0.1:9023".into()), ..base },
+            Settings {
+                gcs_endpoint: Some("http://127.0.0.1:9023".into()),
+                ..base
+            },
             None,
         )
         .unwrap();

@@ -147,7 +147,11 @@ impl Fetcher {
     }
 
     /// Runs `attempt` until it succeeds, fails for good, or attempts run out.
-    async fn with_retry<T, F, Fut>(&self, gate: &RateLimiter, mut attempt: F) -> Result<T, FetchError>
+    async fn with_retry<T, F, Fut>(
+        &self,
+        gate: &RateLimiter,
+        mut attempt: F,
+    ) -> Result<T, FetchError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, AttemptError>>,
@@ -233,7 +237,10 @@ impl Fetcher {
         let too_large = |n: u64| {
             AttemptError::fatal(
                 FailureReason::TooLarge,
-                format!("{url} is {n} bytes or more, above max_image_bytes = {}", self.max_image_bytes),
+                format!(
+                    "{url} is {n} bytes or more, above max_image_bytes = {}",
+                    self.max_image_bytes
+                ),
             )
         };
         let announced = response.content_length();
@@ -244,7 +251,10 @@ impl Fetcher {
         let staging_error = |e: std::io::Error| {
             AttemptError::fatal(
                 FailureReason::Storage,
-                format!("cannot stage the download in {}: {e}", self.temp_dir.display()),
+                format!(
+                    "cannot stage the download in {}: {e}",
+                    self.temp_dir.display()
+                ),
             )
         };
         let temp = tempfile::Builder::new()

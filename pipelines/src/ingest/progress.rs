@@ -49,7 +49,8 @@ pub fn bar() -> Bar {
 pub fn init_logging(format: LogFormat, bar: bool) {
     use tracing_subscriber::EnvFilter;
     let default_level = if bar { "warn" } else { "info" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -14,8 +14,8 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// `requests_per_second` of 0 (or less) means unlimited.
     pub fn new(requests_per_second: f64) -> Self {
-        let interval = (requests_per_second > 0.0)
-            .then(|| Duration::from_secs_f64(1.0 / requests_per_second));
+        let interval =
+            (requests_per_second > 0.0).then(|| Duration::from_secs_f64(1.0 / requests_per_second));
         Self {
             interval,
             next_free: Mutex::new(None),
@@ -39,7 +39,11 @@ impl RateLimiter {
 
 /// Given the first free slot (if any), the time now and the spacing, returns when this request
 /// may start and the next free slot after it. Idle time is not banked: no bursts after a pause.
-pub fn reserve_slot(next_free: Option<Instant>, now: Instant, interval: Duration) -> (Instant, Instant) {
+pub fn reserve_slot(
+    next_free: Option<Instant>,
+    now: Instant,
+    interval: Duration,
+) -> (Instant, Instant) {
     let start = next_free.map_or(now, |slot| slot.max(now));
     (start, start + interval)
 }

@@ -38,7 +38,9 @@ impl RetryPolicy {
             .saturating_mul(1u32 << exponent)
             .min(self.max_delay);
         let backoff = ceiling.mul_f64(jitter.clamp(0.0, 1.0));
-        backoff.max(retry_after.unwrap_or_default()).min(self.max_delay)
+        backoff
+            .max(retry_after.unwrap_or_default())
+            .min(self.max_delay)
     }
 
     /// Whether another attempt is allowed after `attempt` failed ones.
@@ -60,8 +62,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
     Some(at.duration_since(now).unwrap_or_default())
 }
 

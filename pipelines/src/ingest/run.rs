@@ -62,6 +62,7 @@ pub async fn run(config: &IngestConfig, progress: &dyn Progress) -> Result<RunRe
         &config.database,
         config.database_password.as_deref(),
         u32::try_from(config.concurrency.min(64)).unwrap_or(64) + 2,
+        config.database_timeout,
     )
     .await?;
     db::migrate(&pool).await?;
@@ -117,7 +118,11 @@ pub async fn run_with(
     tokio::join!(producers, consumer);
 
     let counts = shared.lock_counts().clone();
-    let status = if counts.nothing_stored() { "failed" } else { "finished" };
+    let status = if counts.nothing_stored() {
+        "failed"
+    } else {
+        "finished"
+    };
     db::runs::record(pool, run_id, &counts, Some(status)).await?;
     let report = RunReport {
         run_id,
@@ -183,7 +188,11 @@ impl Shared<'_> {
         }
     }
 
-    async fn list(&self, species: Species, remaining: u32) -> Result<Vec<Candidate>, FailureReason> {
+    async fn list(
+        &self,
+        species: Species,
+        remaining: u32,
+    ) -> Result<Vec<Candidate>, FailureReason> {
         let config = self.config;
         let (url, key) = match species {
             Species::Dog => (
@@ -226,7 +235,11 @@ impl Shared<'_> {
 
     /// Takes one candidate to an end state; the flag says whether its bytes arrived intact.
     async fn ingest(&self, candidate: Candidate) -> (ImageOutcome, bool) {
-        let downloaded = match self.fetcher.image(self.gate(candidate.species), &candidate.url).await {
+        let downloaded = match self
+            .fetcher
+            .image(self.gate(candidate.species), &candidate.url)
+            .await
+        {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!(url = %candidate.url, reason = %e.reason, detail = %e.detail, "image not fetched");
@@ -273,7 +286,11 @@ impl Shared<'_> {
         };
         // Object first: if the run dies before the row, a rerun finds no row, rewrites the
         // same content-addressed object and then adds the row.
-        if let Err(e) = self.store.put_file(&key, &image.file, image.bytes, &meta).await {
+        if let Err(e) = self
+            .store
+            .put_file(&key, &image.file, image.bytes, &meta)
+            .await
+        {
             tracing::error!(key = key.as_str(), error = %e, "storing the object failed");
             return ImageOutcome::Failed(FailureReason::Storage);
         }

@@ -245,7 +245,10 @@ mod tests {
             (ImageKind::Jpeg, dims(4, 6))
         );
         assert_eq!(read(fixtures::GIF_7X2), (ImageKind::Gif, dims(7, 2)));
-        assert_eq!(read(fixtures::WEBP_LOSSY_9X4), (ImageKind::Webp, dims(9, 4)));
+        assert_eq!(
+            read(fixtures::WEBP_LOSSY_9X4),
+            (ImageKind::Webp, dims(9, 4))
+        );
         assert_eq!(
             read(fixtures::WEBP_LOSSLESS_3X8),
             (ImageKind::Webp, dims(3, 8))
@@ -299,7 +302,11 @@ mod tests {
             Err(HeaderError::Malformed { .. })
         ));
         // Every prefix of every fixture either reads or errs, never panics.
-        for image in [fixtures::JPEG_5X3, fixtures::GIF_7X2, fixtures::WEBP_EXTENDED_6X5] {
+        for image in [
+            fixtures::JPEG_5X3,
+            fixtures::GIF_7X2,
+            fixtures::WEBP_EXTENDED_6X5,
+        ] {
             for cut in 0..image.len() {
                 if let Some(kind) = sniff(&image[..cut]) {
                     let _ = dimensions(kind, &image[..cut]);

@@ -7,7 +7,7 @@
 use super::{ObjectKey, ObjectMeta};
 use crate::ingest::retry::{RetryPolicy, is_retryable_status};
 use futures_util::StreamExt;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +15,13 @@ use tokio_util::io::ReaderStream;
 
 /// The production endpoint of the JSON API.
 pub const GOOGLE_ENDPOINT: &str = "https://storage.googleapis.com";
+/// Percent-encoding of a path segment: everything but RFC 3986 unreserved characters (so `/`
+/// in object names is encoded, as the JSON API requires).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 const SCOPE: &str = "https://www.googleapis.com/auth/devstorage.read_write";
 
 /// How to reach GCS.
@@ -97,7 +104,11 @@ impl std::fmt::Debug for GcsStore {
 
 impl GcsStore {
     /// Resolves credentials (unless anonymous) and builds the client.
-    pub async fn open(bucket: &str, prefix: &str, settings: &GcsSettings) -> Result<Self, GcsError> {
+    pub async fn open(
+        bucket: &str,
+        prefix: &str,
+        settings: &GcsSettings,
+    ) -> Result<Self, GcsError> {
         let auth: Option<Arc<dyn gcp_auth::TokenProvider>> = if settings.anonymous {
             None
         } else if let Some(file) = &settings.credentials_file {
@@ -146,7 +157,11 @@ impl GcsStore {
         }
     }
 
-    fn transport(&self, what: &'static str, key: &ObjectKey) -> impl FnOnce(reqwest::Error) -> GcsError {
+    fn transport(
+        &self,
+        what: &'static str,
+        key: &ObjectKey,
+    ) -> impl FnOnce(reqwest::Error) -> GcsError {
         let (bucket, key) = (self.bucket.clone(), self.name(key));
         move |source| GcsError::Transport {
             what,
@@ -156,7 +171,12 @@ impl GcsStore {
         }
     }
 
-    async fn status_error(&self, what: &'static str, key: &ObjectKey, response: reqwest::Response) -> GcsError {
+    async fn status_error(
+        &self,
+        what: &'static str,
+        key: &ObjectKey,
+        response: reqwest::Response,
+    ) -> GcsError {
         let status = response.status().as_u16();
         let mut body = response.text().await.unwrap_or_default();
         body.truncate(500);
@@ -173,8 +193,8 @@ impl GcsStore {
         let url = format!(
             "{}/storage/v1/b/{}/o/{}",
             self.endpoint,
-            utf8_percent_encode(&self.bucket, NON_ALPHANUMERIC),
-            utf8_percent_encode(&self.name(key), NON_ALPHANUMERIC)
+            utf8_percent_encode(&self.bucket, SEGMENT),
+            utf8_percent_encode(&self.name(key), SEGMENT)
         );
         let mut attempt = 0;
         loop {
@@ -185,9 +205,13 @@ impl GcsStore {
                 Ok(r) if r.status().is_success() => return Ok(true),
                 // The emulator answers 404 with an empty body, so only the status is read.
                 Ok(r) if r.status().as_u16() == 404 => return Ok(false),
-                Ok(r) if is_retryable_status(r.status().as_u16()) && self.retry.allows_retry_after(attempt) => {}
+                Ok(r)
+                    if is_retryable_status(r.status().as_u16())
+                        && self.retry.allows_retry_after(attempt) => {}
                 Ok(r) => return Err(self.status_error("checking", key, r).await),
-                Err(e) if self.retry.allows_retry_after(attempt) && (e.is_timeout() || e.is_connect()) => {}
+                Err(e)
+                    if self.retry.allows_retry_after(attempt)
+                        && (e.is_timeout() || e.is_connect()) => {}
                 Err(e) => return Err(self.transport("checking", key)(e)),
             }
             tokio::time::sleep(self.retry.delay(attempt, None, rand::random())).await;
@@ -204,7 +228,7 @@ impl GcsStore {
         let url = format!(
             "{}/upload/storage/v1/b/{}/o?uploadType=multipart&ifGenerationMatch=0",
             self.endpoint,
-            utf8_percent_encode(&self.bucket, NON_ALPHANUMERIC),
+            utf8_percent_encode(&self.bucket, SEGMENT),
         );
         let boundary = format!("petadota-{:032x}", rand::random::<u128>());
         let resource = serde_json::json!({
@@ -231,13 +255,17 @@ impl GcsStore {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let file = tokio::fs::File::open(path).await.map_err(|source| GcsError::File {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let file = tokio::fs::File::open(path)
+                .await
+                .map_err(|source| GcsError::File {
+                    path: path.display().to_string(),
+                    source,
+                })?;
             let body = futures_util::stream::iter([Ok(bytes::Bytes::from(head.clone()))])
                 .chain(ReaderStream::new(file))
-                .chain(futures_util::stream::iter([Ok(bytes::Bytes::from(tail.clone()))]));
+                .chain(futures_util::stream::iter([Ok(bytes::Bytes::from(
+                    tail.clone(),
+                ))]));
             let request = self
                 .client
                 .post(&url)
@@ -253,9 +281,13 @@ impl GcsStore {
                 // ifGenerationMatch=0 failed: the object exists, and being content-addressed
                 // it already holds these bytes.
                 Ok(r) if r.status().as_u16() == 412 => return Ok(()),
-                Ok(r) if is_retryable_status(r.status().as_u16()) && self.retry.allows_retry_after(attempt) => {}
+                Ok(r)
+                    if is_retryable_status(r.status().as_u16())
+                        && self.retry.allows_retry_after(attempt) => {}
                 Ok(r) => return Err(self.status_error("uploading", key, r).await),
-                Err(e) if self.retry.allows_retry_after(attempt) && (e.is_timeout() || e.is_connect()) => {}
+                Err(e)
+                    if self.retry.allows_retry_after(attempt)
+                        && (e.is_timeout() || e.is_connect()) => {}
                 Err(e) => return Err(self.transport("uploading", key)(e)),
             }
             tokio::time::sleep(self.retry.delay(attempt, None, rand::random())).await;

@@ -63,7 +63,10 @@ pub enum ObjectStore {
 
 impl ObjectStore {
     /// Opens the store a target names: creates the directory, or sets up GCS credentials.
-    pub async fn open(target: &StorageTarget, gcs: &gcs::GcsSettings) -> Result<Self, StorageError> {
+    pub async fn open(
+        target: &StorageTarget,
+        gcs: &gcs::GcsSettings,
+    ) -> Result<Self, StorageError> {
         Ok(match target {
             StorageTarget::Fs { dir } => Self::Fs(fs::FsStore::open(dir).await?),
             StorageTarget::Gcs { bucket, prefix } => {

@@ -79,19 +79,35 @@ mod tests {
         );
         assert_eq!(
             StorageTarget::parse("file:///tmp/x").unwrap(),
-            StorageTarget::Fs { dir: "/tmp/x".into() }
+            StorageTarget::Fs {
+                dir: "/tmp/x".into()
+            }
         );
         assert_eq!(
             StorageTarget::parse("file://images").unwrap(),
-            StorageTarget::Fs { dir: "images".into() }
+            StorageTarget::Fs {
+                dir: "images".into()
+            }
         );
     }
 
     #[test]
     fn rejects_what_it_cannot_use() {
-        assert!(matches!(StorageTarget::parse("s3://b"), Err(TargetError::Scheme(_))));
-        assert!(matches!(StorageTarget::parse("gs://"), Err(TargetError::Bucket(_))));
-        assert!(matches!(StorageTarget::parse("gs://Bad_Bucket"), Err(TargetError::Bucket(_))));
-        assert!(matches!(StorageTarget::parse("file://"), Err(TargetError::EmptyDir(_))));
+        assert!(matches!(
+            StorageTarget::parse("s3://b"),
+            Err(TargetError::Scheme(_))
+        ));
+        assert!(matches!(
+            StorageTarget::parse("gs://"),
+            Err(TargetError::Bucket(_))
+        ));
+        assert!(matches!(
+            StorageTarget::parse("gs://Bad_Bucket"),
+            Err(TargetError::Bucket(_))
+        ));
+        assert!(matches!(
+            StorageTarget::parse("file://"),
+            Err(TargetError::EmptyDir(_))
+        ));
     }
 }

@@ -9,13 +9,14 @@ pub fn png_rgb(width: u32, height: u32, seed: u64) -> Vec<u8> {
     let mut raw = Vec::with_capacity(row_len * height as usize);
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     for _ in 0..height {
-        raw.push(0); // filter type: none
-        for _ in 0..width * 3 {
+        let mut row = vec![0u8; row_len]; // first byte: filter type none
+        for byte in &mut row[1..] {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            raw.push((state >> 24) as u8);
+            *byte = (state >> 24) as u8;
         }
+        raw.extend_from_slice(&row);
     }
     let mut out = Vec::with_capacity(raw.len() + 128);
     out.extend_from_slice(b"\x89PNG\r\n\x1a\n");

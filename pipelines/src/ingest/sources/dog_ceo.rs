@@ -16,11 +16,7 @@ pub fn listing_url(base: &Url, breed: Option<&str>, count: u32) -> Result<Url, u
     match breed {
         None => join(base, &format!("api/breeds/image/random/{count}")),
         Some(breed) => {
-            let path = breed
-                .split('-')
-                .map(slug)
-                .collect::<Vec<_>>()
-                .join("/");
+            let path = breed.split('-').map(slug).collect::<Vec<_>>().join("/");
             join(base, &format!("api/breed/{path}/images/random/{count}"))
         }
     }
@@ -91,7 +87,9 @@ mod tests {
             "https://dog.ceo/api/breeds/image/random/50"
         );
         assert_eq!(
-            listing_url(&base, Some("hound-afghan"), 3).unwrap().as_str(),
+            listing_url(&base, Some("hound-afghan"), 3)
+                .unwrap()
+                .as_str(),
             "https://dog.ceo/api/breed/hound/afghan/images/random/3"
         );
     }
@@ -116,7 +114,10 @@ mod tests {
 
     #[test]
     fn errors_and_odd_urls() {
-        assert!(matches!(parse_listing(b"<html>"), Err(ListingError::Json(_))));
+        assert!(matches!(
+            parse_listing(b"<html>"),
+            Err(ListingError::Json(_))
+        ));
         assert!(matches!(
             parse_listing(br#"{"message":"Breed not found","status":"error"}"#),
             Err(ListingError::Json(_))
@@ -126,7 +127,13 @@ mod tests {
             Err(ListingError::Status(_))
         ));
         assert_eq!(breed_from_url(&url("https://x/a.jpg")), Breed::unknown());
-        assert_eq!(breed_from_url(&url("https://x/breeds/a.jpg")).breed, "breeds");
-        assert_eq!(breed_from_url(&url("https://x/c/..%2F..%2Fetc/a.jpg")).breed, "etc");
+        assert_eq!(
+            breed_from_url(&url("https://x/breeds/a.jpg")).breed,
+            "breeds"
+        );
+        assert_eq!(
+            breed_from_url(&url("https://x/c/..%2F..%2Fetc/a.jpg")).breed,
+            "etc"
+        );
     }
 }

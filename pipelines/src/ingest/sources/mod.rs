@@ -117,7 +117,10 @@ pub fn slug(name: &str) -> String {
 /// Appends an API path to a configured base URL that may itself end in a path (`http://h/x/`).
 pub(crate) fn join(base: &Url, path_and_query: &str) -> Result<Url, url::ParseError> {
     let base = base.as_str().trim_end_matches('/');
-    Url::parse(&format!("{base}/{}", path_and_query.trim_start_matches('/')))
+    Url::parse(&format!(
+        "{base}/{}",
+        path_and_query.trim_start_matches('/')
+    ))
 }
 
 #[cfg(test)]

@@ -13,7 +13,10 @@ pub const MAX_PER_CALL_WITH_KEY: u32 = 100;
 
 /// The URL of a listing call for `limit` images that have breed data.
 pub fn listing_url(base: &Url, limit: u32) -> Result<Url, url::ParseError> {
-    join(base, &format!("v1/images/search?limit={limit}&has_breeds=1"))
+    join(
+        base,
+        &format!("v1/images/search?limit={limit}&has_breeds=1"),
+    )
 }
 
 #[derive(Deserialize)]
