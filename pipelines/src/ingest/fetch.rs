@@ -17,6 +17,8 @@ use url::Url;
 /// Bytes of an image kept in memory to read its dimensions (JPEG headers can follow large
 /// EXIF blocks); the rest only goes to the temp file.
 pub const HEADER_PREFIX_LIMIT: usize = 256 * 1024;
+/// Download buffer: each flush is a trip to the blocking pool, so a typical image takes two.
+const WRITE_BUFFER: usize = 64 * 1024;
 /// Listing answers are small JSON; anything larger is not one.
 pub const MAX_LISTING_BYTES: usize = 2 * 1024 * 1024;
 
@@ -262,7 +264,8 @@ impl Fetcher {
             .tempfile_in(&self.temp_dir)
             .map_err(staging_error)?;
         let (std_file, path) = temp.into_parts();
-        let mut file = tokio::io::BufWriter::new(tokio::fs::File::from_std(std_file));
+        let mut file =
+            tokio::io::BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(std_file));
 
         let mut hasher = Sha256::new();
         let mut prefix: Vec<u8> = Vec::new();

@@ -20,6 +20,8 @@ use tokio::sync::mpsc;
 /// After this many listing calls in a row that brought nothing, a source is given up on for
 /// this run rather than hammered.
 pub const MAX_BARREN_LISTINGS: u32 = 3;
+/// Interim counts are written to `ingest_runs` after every this many images.
+pub const FLUSH_EVERY: u64 = 100;
 
 /// Why a run could not start or finish (per-image problems are counted, not raised).
 #[derive(Debug, thiserror::Error)]
@@ -112,8 +114,18 @@ pub async fn run_with(
     });
     let consumer = candidates.for_each_concurrent(config.concurrency, |candidate| async {
         let (outcome, fetched) = shared.ingest(candidate).await;
-        shared.lock_counts().record(outcome, fetched);
+        let snapshot = {
+            let mut counts = shared.lock_counts();
+            counts.record(outcome, fetched);
+            (counts.finished_images() % FLUSH_EVERY == 0).then(|| counts.clone())
+        };
         progress.image_done(outcome);
+        if let Some(counts) = snapshot {
+            // Interim counts, so a long run (or a killed one) shows how far it got.
+            if let Err(e) = db::runs::record(pool, run_id, &counts, None).await {
+                tracing::warn!(run_id, error = %e, "cannot record interim counts");
+            }
+        }
     });
     tokio::join!(producers, consumer);
 

@@ -46,44 +46,57 @@ impl FsStore {
         meta: &ObjectMeta,
     ) -> Result<(), StorageError> {
         let path = self.path(key);
-        if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(io("cannot create the directory", parent))?;
-        }
-        let sidecar = PathBuf::from(format!("{}.json", path.display()));
+        let source = source.to_owned();
         let json = serde_json::to_vec_pretty(meta).unwrap_or_default();
-        let staged = staging_name(&sidecar);
-        tokio::fs::write(&staged, json)
+        // One trip to the blocking pool for the whole sequence, not one per call.
+        tokio::task::spawn_blocking(move || put_blocking(&path, &source, &json))
             .await
-            .map_err(io("cannot write", &staged))?;
-        tokio::fs::rename(&staged, &sidecar)
-            .await
-            .map_err(io("cannot rename into place", &sidecar))?;
-
-        let staged = staging_name(&path);
-        let result = async {
-            tokio::fs::copy(source, &staged)
-                .await
-                .map_err(io("cannot copy into", &staged))?;
-            let file = tokio::fs::File::open(&staged)
-                .await
-                .map_err(io("cannot reopen", &staged))?;
-            file.sync_data().await.map_err(io("cannot sync", &staged))?;
-            tokio::fs::rename(&staged, &path)
-                .await
-                .map_err(io("cannot rename into place", &path))
-        }
-        .await;
-        if result.is_err() {
-            let _ = tokio::fs::remove_file(&staged).await;
-        }
-        result
+            .unwrap_or_else(|e| {
+                Err(StorageError::Io {
+                    what: "the writer thread failed for",
+                    path: key.as_str().to_owned(),
+                    source: std::io::Error::other(e),
+                })
+            })
     }
 
     pub(super) fn uri(&self, key: &ObjectKey) -> String {
         format!("file://{}", self.path(key).display())
     }
+}
+
+/// Sidecar first, then the object, each staged and renamed, so an object that exists is
+/// complete and has its metadata.
+fn put_blocking(path: &Path, source: &Path, json: &[u8]) -> Result<(), StorageError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io("cannot create the directory", parent))?;
+    }
+    let sidecar = PathBuf::from(format!("{}.json", path.display()));
+    write_staged(&sidecar, |staged| {
+        std::fs::write(staged, json).map_err(io("cannot write", staged))
+    })?;
+    write_staged(path, |staged| {
+        std::fs::copy(source, staged).map_err(io("cannot copy into", staged))?;
+        let file = std::fs::File::open(staged).map_err(io("cannot reopen", staged))?;
+        // Durable before the row that points at it is committed.
+        file.sync_data().map_err(io("cannot sync", staged))
+    })
+}
+
+/// Writes `target` under a staging name with `write`, then renames it into place; the
+/// staging file is removed if anything fails.
+fn write_staged(
+    target: &Path,
+    write: impl FnOnce(&Path) -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
+    let staged = staging_name(target);
+    let result = write(&staged).and_then(|()| {
+        std::fs::rename(&staged, target).map_err(io("cannot rename into place", target))
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    result
 }
 
 /// A unique hidden name beside `path`, so concurrent writers of the same key never collide.

@@ -14,31 +14,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::png;
-
-/// What an image URL serves.
-#[derive(Clone, Debug)]
-pub enum ImageBody {
-    Static(Bytes),
-    /// A distinct PNG of about `bytes` bytes, made on each request (for the benchmark).
-    GeneratedPng {
-        seed: u64,
-        bytes: usize,
-    },
-}
-
-impl ImageBody {
-    pub fn bytes(&self) -> Bytes {
-        match self {
-            Self::Static(b) => b.clone(),
-            Self::GeneratedPng { seed, bytes } => {
-                let side = png::side_for_size(*bytes);
-                Bytes::from(png::png_rgb(side, side, *seed))
-            }
-        }
-    }
-}
-
 /// Misbehaviour of one image URL. `times` counts the first requests affected (`u32::MAX`:
 /// all of them); later requests are served normally.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,7 +48,7 @@ pub struct Entry {
     /// The URL's folder for dogs (`hound-afghan`); for cats the breed name or `None`.
     pub breed: Option<String>,
     pub name: String,
-    pub body: ImageBody,
+    pub body: Bytes,
     pub fault: Fault,
 }
 
@@ -82,7 +57,7 @@ impl Entry {
         Self {
             breed: Some(folder.to_owned()),
             name: name.to_owned(),
-            body: ImageBody::Static(Bytes::copy_from_slice(body)),
+            body: Bytes::copy_from_slice(body),
             fault: Fault::None,
         }
     }
@@ -489,7 +464,7 @@ async fn serve(entry: Option<Entry>, count: u32, redirected: bool) -> Response {
         }
         _ => {}
     }
-    let bytes = entry.body.bytes();
+    let bytes = entry.body.clone();
     match entry.fault {
         Fault::Truncated { times } if count <= times => {
             let half = bytes.slice(..bytes.len() / 2);
