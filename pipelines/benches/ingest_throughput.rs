@@ -127,12 +127,10 @@ fn main() {
         // 3. The pipeline at the default concurrency, in a child process for its RSS.
         let db = TestDb::create("bench_par").await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let staging = tempfile::tempdir().expect("staging dir");
         apis.rewind();
         let base = apis.base();
         let url = db.url.clone();
         let storage = format!("file://{}", dir.path().display());
-        let staging_path = staging.path().to_owned();
         let output = tokio::task::spawn_blocking(move || {
             Command::new(std::env::current_exe().expect("bench binary"))
                 .arg(CHILD_FLAG)
@@ -141,7 +139,6 @@ fn main() {
                 .env("PETADOTA_INGEST_STORAGE", storage)
                 .env("PETADOTA_INGEST_DOG_API_BASE", base)
                 .env("PETADOTA_INGEST_REQUESTS_PER_SECOND", "0")
-                .env("PETADOTA_INGEST_TEMP_DIR", staging_path)
                 .env("PETADOTA_INGEST_LOG_FORMAT", "json")
                 .env("RUST_LOG", "warn")
                 .output()

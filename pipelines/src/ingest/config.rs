@@ -26,13 +26,14 @@
 //! gcs_endpoint = "https://storage.googleapis.com"
 //! # gcs_credentials_file = "/etc/petadota/sa.json"   # default: ADC / the VM's account
 //! # gcs_anonymous = false         # default: true only for a non-Google endpoint (emulator)
-//! # temp_dir = "/var/tmp"         # where downloads are staged, one file per image in flight
+//! # temp_dir = "/var/tmp"         # where downloads are staged, one file per image in flight;
+//!                                 # default: {dir}/.staging for file://dir, else the system's
 //! log_format = "auto"             # auto (bar on a terminal, JSON logs otherwise) | json | text
 //! ```
 
 use crate::ingest::retry::RetryPolicy;
 use crate::storage::gcs::{GOOGLE_ENDPOINT, GcsSettings};
-use crate::storage::{StorageTarget, TargetError};
+use crate::storage::{StorageTarget, TargetError, fs};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -327,11 +328,19 @@ impl IngestConfig {
             .as_ref()
             .map(|path| read_secret("database_password_file", path))
             .transpose()?;
+        let storage = StorageTarget::parse(s.storage.as_deref().unwrap_or(DEFAULT_STORAGE))?;
+        // Beside a filesystem store, so a finished download is renamed into place rather
+        // than copied.
+        let temp_dir = match (s.temp_dir, &storage) {
+            (Some(dir), _) => dir,
+            (None, StorageTarget::Fs { dir }) => dir.join(fs::STAGING_DIR),
+            (None, StorageTarget::Gcs { .. }) => std::env::temp_dir(),
+        };
         Ok(Self {
             dogs,
             cats,
             dog_breed: s.dog_breed.filter(|b| !b.trim().is_empty()),
-            storage: StorageTarget::parse(s.storage.as_deref().unwrap_or(DEFAULT_STORAGE))?,
+            storage,
             database,
             database_password,
             database_timeout: positive_secs(
@@ -367,7 +376,7 @@ impl IngestConfig {
                 anonymous: s.gcs_anonymous.unwrap_or(!is_google),
                 ..GcsSettings::default()
             },
-            temp_dir: s.temp_dir.unwrap_or_else(std::env::temp_dir),
+            temp_dir,
             log_format: s.log_format.unwrap_or_default(),
         })
     }

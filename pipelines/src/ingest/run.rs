@@ -1,7 +1,7 @@
-//! One ingestion run: listing producers (one per source) feed a bounded channel, and at most
-//! `concurrency` images are downloaded, stored and catalogued at once. Per image: download to
-//! a temp file, dedupe by hash, write the object, then the row, so a row never exists without
-//! its object and a rerun converges on the same state.
+//! One ingestion run: listing producers (one per source) feed a bounded channel; at most
+//! `concurrency` images are downloaded at once, and as many stored and catalogued at once.
+//! Per image: download to a temp file, dedupe by hash, write the object, then the row, so a
+//! row never exists without its object and a rerun converges on the same state.
 
 use crate::db::{self, DbError, images};
 use crate::ingest::config::IngestConfig;
@@ -30,6 +30,11 @@ pub enum RunError {
     Database(#[from] DbError),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("cannot create the staging directory {path} (set temp_dir): {source}")]
+    TempDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
 }
@@ -88,6 +93,12 @@ pub async fn run_with(
         config.max_image_bytes,
         config.temp_dir.clone(),
     )?;
+    tokio::fs::create_dir_all(&config.temp_dir)
+        .await
+        .map_err(|source| RunError::TempDir {
+            path: config.temp_dir.display().to_string(),
+            source,
+        })?;
     let run_id = db::runs::start(pool, config.dogs, config.cats).await?;
     tracing::info!(run_id, dogs = config.dogs, cats = config.cats, storage = ?config.storage, "ingest run started");
     progress.start(u64::from(config.dogs) + u64::from(config.cats));
@@ -98,36 +109,44 @@ pub async fn run_with(
         pool,
         store,
         run_id,
+        progress,
         seen: SeenHashes::default(),
         counts: Mutex::new(RunCounts::default()),
         dog_gate: RateLimiter::new(config.requests_per_second),
         cat_gate: RateLimiter::new(config.requests_per_second),
     };
-    let (tx, rx) = mpsc::channel::<Candidate>(config.concurrency * 2);
-    let producers = async {
-        let dogs = shared.produce(Species::Dog, config.dogs, tx.clone());
-        let cats = shared.produce(Species::Cat, config.cats, tx);
+    let shared = &shared;
+    // Three stages joined by bounded channels: listings -> downloads -> storage. Storing does
+    // not hold a download slot, so `concurrency` requests stay in flight while earlier images
+    // are written; a waiting image is a temp file, not memory.
+    let (candidate_tx, candidate_rx) = mpsc::channel::<Candidate>(config.concurrency * 2);
+    let (fetched_tx, fetched_rx) = mpsc::channel::<(Candidate, Downloaded)>(config.concurrency);
+    let producers = async move {
+        let dogs = shared.produce(Species::Dog, config.dogs, candidate_tx.clone());
+        let cats = shared.produce(Species::Cat, config.cats, candidate_tx);
         tokio::join!(dogs, cats);
     };
-    let candidates = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|candidate| (candidate, rx))
-    });
-    let consumer = candidates.for_each_concurrent(config.concurrency, |candidate| async {
-        let (outcome, fetched) = shared.ingest(candidate).await;
-        let snapshot = {
-            let mut counts = shared.lock_counts();
-            counts.record(outcome, fetched);
-            (counts.finished_images() % FLUSH_EVERY == 0).then(|| counts.clone())
-        };
-        progress.image_done(outcome);
-        if let Some(counts) = snapshot {
-            // Interim counts, so a long run (or a killed one) shows how far it got.
-            if let Err(e) = db::runs::record(pool, run_id, &counts, None).await {
-                tracing::warn!(run_id, error = %e, "cannot record interim counts");
-            }
-        }
-    });
-    tokio::join!(producers, consumer);
+    let downloads = async move {
+        receiver_stream(candidate_rx)
+            .for_each_concurrent(config.concurrency, |candidate| {
+                let fetched_tx = fetched_tx.clone();
+                async move {
+                    if let Some(downloaded) = shared.download(&candidate).await {
+                        // Fails only if the storage stage is gone, which cannot happen first.
+                        let _ = fetched_tx.send((candidate, downloaded)).await;
+                    }
+                }
+            })
+            .await;
+    };
+    let storing = receiver_stream(fetched_rx).for_each_concurrent(
+        config.concurrency,
+        |(candidate, downloaded)| async move {
+            let outcome = shared.store(&candidate, &downloaded).await;
+            shared.finish(outcome, true).await;
+        },
+    );
+    tokio::join!(producers, downloads, storing);
 
     let counts = shared.lock_counts().clone();
     let status = if counts.nothing_stored() {
@@ -145,12 +164,20 @@ pub async fn run_with(
     Ok(report)
 }
 
+/// A receiver as a stream, for `for_each_concurrent`.
+fn receiver_stream<T>(rx: mpsc::Receiver<T>) -> impl futures_util::Stream<Item = T> {
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}
+
 struct Shared<'a> {
     config: &'a IngestConfig,
     fetcher: Fetcher,
     pool: &'a MySqlPool,
     store: &'a ObjectStore,
     run_id: u64,
+    progress: &'a dyn Progress,
     seen: SeenHashes,
     counts: Mutex<RunCounts>,
     dog_gate: RateLimiter,
@@ -246,27 +273,49 @@ impl Shared<'_> {
     }
 
     /// Takes one candidate to an end state; the flag says whether its bytes arrived intact.
-    async fn ingest(&self, candidate: Candidate) -> (ImageOutcome, bool) {
-        let downloaded = match self
+    /// Downloads one candidate; a failure is counted here and ends its journey.
+    async fn download(&self, candidate: &Candidate) -> Option<Downloaded> {
+        match self
             .fetcher
             .image(self.gate(candidate.species), &candidate.url)
             .await
         {
-            Ok(d) => d,
+            Ok(downloaded) => Some(downloaded),
             Err(e) => {
                 tracing::warn!(url = %candidate.url, reason = %e.reason, detail = %e.detail, "image not fetched");
-                return (ImageOutcome::Failed(e.reason), false);
+                self.finish(ImageOutcome::Failed(e.reason), false).await;
+                None
             }
-        };
+        }
+    }
+
+    /// Takes a downloaded image to its end state: duplicate, stored, or failed.
+    async fn store(&self, candidate: &Candidate, downloaded: &Downloaded) -> ImageOutcome {
         if !self.seen.claim(downloaded.sha256) {
             tracing::debug!(url = %candidate.url, sha256 = %downloaded.sha256_hex(), "duplicate within this run");
-            return (ImageOutcome::Duplicate, true);
+            return ImageOutcome::Duplicate;
         }
-        let outcome = self.store_and_catalogue(&candidate, &downloaded).await;
+        let outcome = self.store_and_catalogue(candidate, downloaded).await;
         if matches!(outcome, ImageOutcome::Failed(_)) {
             self.seen.release(&downloaded.sha256);
         }
-        (outcome, true)
+        outcome
+    }
+
+    /// Counts an image's end state, moves the progress bar, and now and then writes the
+    /// interim counts so a long (or killed) run shows how far it got.
+    async fn finish(&self, outcome: ImageOutcome, fetched: bool) {
+        let snapshot = {
+            let mut counts = self.lock_counts();
+            counts.record(outcome, fetched);
+            (counts.finished_images() % FLUSH_EVERY == 0).then(|| counts.clone())
+        };
+        self.progress.image_done(outcome);
+        if let Some(counts) = snapshot
+            && let Err(e) = db::runs::record(self.pool, self.run_id, &counts, None).await
+        {
+            tracing::warn!(run_id = self.run_id, error = %e, "cannot record interim counts");
+        }
     }
 
     async fn store_and_catalogue(&self, candidate: &Candidate, image: &Downloaded) -> ImageOutcome {

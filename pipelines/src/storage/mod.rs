@@ -85,6 +85,7 @@ impl ObjectStore {
 
     /// Streams the file at `path` (`len` bytes) into the object `key`. Writing an object that
     /// already exists is not an error: keys are content hashes, so it holds the same bytes.
+    /// The filesystem store may move the file into place, so `path` is gone afterwards.
     pub async fn put_file(
         &self,
         key: &ObjectKey,

@@ -210,7 +210,7 @@ pub fn assert_rows_have_objects(rows: &[ImageRow], dir: &Path) -> usize {
     count_objects(dir)
 }
 
-/// Objects under a filesystem store (no sidecars, no staging files).
+/// Objects under a filesystem store (no sidecars, no staging files or directories).
 pub fn count_objects(dir: &Path) -> usize {
     let mut count = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -221,9 +221,12 @@ pub fn count_objects(dir: &Path) -> usize {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
-            } else if !name.starts_with('.') && !name.ends_with(".json") {
+            } else if !name.ends_with(".json") {
                 count += 1;
             }
         }
