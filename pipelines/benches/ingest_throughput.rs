@@ -13,6 +13,7 @@
 #[path = "../tests/ingest_support/mod.rs"]
 mod ingest_support;
 
+use futures_util::StreamExt;
 use ingest_support::png;
 use ingest_support::server::{Entry, FakeApis, Fault};
 use ingest_support::{TestDb, config};
@@ -114,6 +115,21 @@ fn main() {
         }
         let sequential_rate = SEQUENTIAL_SAMPLE as f64 / started.elapsed().as_secs_f64();
 
+        // 1b. Plain GETs, DEFAULT_CONCURRENCY at once: what this machine and server allow.
+        let sample = (images as usize).min(20 * DEFAULT_CONCURRENCY);
+        let started = Instant::now();
+        futures_util::stream::iter(0..sample)
+            .for_each_concurrent(DEFAULT_CONCURRENCY, |i| {
+                let client = &client;
+                let url = format!("{}/breeds/{}/n{i:05}.png", apis.base(), ["pug", "hound-afghan", "husky", "terrier-yorkshire"][i % 4]);
+                async move {
+                    let body = client.get(&url).send().await.expect("GET").bytes().await.expect("body");
+                    assert!(body.len() > IMAGE_BYTES / 2);
+                }
+            })
+            .await;
+        let concurrent_get_rate = sample as f64 / started.elapsed().as_secs_f64();
+
         // 2. The pipeline at concurrency 1 over the same first images.
         let db = TestDb::create("bench_seq").await;
         let dir = tempfile::tempdir().expect("temp dir");
@@ -158,10 +174,12 @@ fn main() {
 
         println!("ingest benchmark: {images} distinct ~{IMAGE_BYTES}-byte PNGs, {} ms latency per request", latency.as_millis());
         println!("  sequential GETs ({SEQUENTIAL_SAMPLE} images):           {sequential_rate:8.1} images/s");
+        println!("  plain GETs, {DEFAULT_CONCURRENCY} at once ({sample} images):    {concurrent_get_rate:8.1} images/s");
         println!("  pipeline, concurrency 1 ({SEQUENTIAL_SAMPLE} images):   {pipeline_one_rate:8.1} images/s");
         println!("  pipeline, concurrency {DEFAULT_CONCURRENCY} (default):     {rate:8.1} images/s  ({stored} stored, {failed} failed, {elapsed:.2} s)");
         println!("  ideal concurrency / latency:            {ideal:8.1} images/s");
         println!("  throughput / ideal:                     {:8.1} %", 100.0 * rate / ideal);
+        println!("  pipeline / plain concurrent GETs:       {:8.1} %", 100.0 * rate / concurrent_get_rate);
         println!("  speed-up vs sequential GETs:            {:8.1} x", rate / sequential_rate);
         println!("  speed-up vs pipeline at concurrency 1:  {:8.1} x", rate / pipeline_one_rate);
         println!("  peak RSS of the run (VmHWM):            {:8.1} MiB", hwm_kib / 1024.0);
