@@ -4,3 +4,4 @@
 //! infrastructure also runs the workloads (`petadota pipeline ...`).
 
 pub mod cli;
+pub mod stream;
