@@ -145,7 +145,7 @@ mod tests {
             vec![
                 key("dog/labrador", 1000, vec![1000; 6]),
                 key("cat/sphynx", 200, vec![5, 5, 5]),
-                key("dog/pug", 12, vec![10; 6]),
+                key("dog/pug", 8, vec![10; 6]),
             ],
             &params,
         );

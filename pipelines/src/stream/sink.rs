@@ -89,17 +89,6 @@ pub struct TrendSink {
 /// Rows per multi-row INSERT: well under max_allowed_packet, few round trips.
 const ROWS_PER_INSERT: usize = 1000;
 
-async fn read_committed(
-    tx: &mut sqlx::Transaction<'_, MySql>,
-    during: &'static str,
-) -> Result<(), SinkError> {
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        .execute(&mut **tx)
-        .await
-        .map_err(query_error(during))?;
-    Ok(())
-}
-
 fn is_retryable(err: &SinkError) -> bool {
     match err {
         SinkError::Query {
@@ -124,6 +113,16 @@ impl TrendSink {
         let pool = MySqlPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
+            // READ COMMITTED: a re-score that waited for a window's lock must see the
+            // parts other members committed meanwhile, and no gap locks between windows.
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
             .connect(url)
             .await
             .map_err(|source| SinkError::Connect {
@@ -182,7 +181,6 @@ impl TrendSink {
     async fn write_parts(&self, flushes: &[PartitionFlush]) -> Result<(), SinkError> {
         const DURING: &str = "writing window parts";
         let mut tx = self.pool.begin().await.map_err(query_error(DURING))?;
-        read_committed(&mut tx, DURING).await?;
         for flush in flushes {
             for window in &flush.windows {
                 for chunk in window.rows.chunks(ROWS_PER_INSERT) {
@@ -261,7 +259,6 @@ impl TrendSink {
     async fn rescore(&self, start: i64) -> Result<Vec<RankedWindow>, SinkError> {
         const DURING: &str = "re-scoring a window";
         let mut tx = self.pool.begin().await.map_err(query_error(DURING))?;
-        read_committed(&mut tx, DURING).await?;
         let lock = sqlx::query(
             "SELECT window_end_ms FROM adoption_trend_windows WHERE window_start_ms = ? FOR UPDATE",
         )
@@ -275,7 +272,7 @@ impl TrendSink {
         let end: i64 = lock.try_get(0).map_err(query_error(DURING))?;
         let size = self.window_size_ms;
         let mut query = QueryBuilder::<MySql>::new(
-            "SELECT p.window_start_ms, p.dimension, p.trend_key, \
+            "SELECT p.window_start_ms, CAST(p.dimension AS CHAR), CAST(p.trend_key AS CHAR), \
              CAST(SUM(p.weighted) AS UNSIGNED), CAST(SUM(p.events) AS UNSIGNED) \
              FROM adoption_trend_parts p JOIN (SELECT DISTINCT dimension, trend_key \
              FROM adoption_trend_parts WHERE window_start_ms = ",
