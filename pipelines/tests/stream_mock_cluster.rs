@@ -120,7 +120,7 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
     let (second, third) = rest.split_at(1000);
     let producer = producer(&brokers);
 
-    let result = tokio::time::timeout(Duration::from_secs(150), async {
+    let result = tokio::time::timeout(Duration::from_secs(200), async {
         produce(&producer, topic, first).await;
         let member_a = start_member(settings.clone());
         assert!(
@@ -193,7 +193,7 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
     })
     .await;
     db.drop_db().await;
-    result.expect("the scenario must finish within 150 s");
+    result.expect("the scenario must finish within 200 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

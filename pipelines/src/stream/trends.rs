@@ -18,6 +18,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -39,6 +40,8 @@ pub enum TrendsError {
 
 /// How long closed windows may wait so that closes of several partitions share one write.
 const FLUSH_DELAY: Duration = Duration::from_millis(100);
+/// Pause before retrying a refused offset commit.
+const COMMIT_RETRY: Duration = Duration::from_millis(250);
 /// Upper bound on waiting for a dead-letter or trends-topic delivery.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -91,7 +94,7 @@ pub fn consumer_config(settings: &TrendsSettings) -> ClientConfig {
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
-        .set("session.timeout.ms", "10000")
+        .set("session.timeout.ms", "6000")
         .set("heartbeat.interval.ms", "1000")
         .set("partition.assignment.strategy", "range");
     config
@@ -116,11 +119,16 @@ struct Shell {
     processor: TrendsProcessor,
     counters: Arc<Counters>,
     flush_at: Option<tokio::time::Instant>,
+    /// Offsets written to the sink but not yet accepted by the group coordinator
+    /// (a commit during a rebalance is refused); retried until accepted or revoked.
+    uncommitted: BTreeMap<i32, i64>,
+    commit_retry_at: Option<tokio::time::Instant>,
 }
 
 enum Step<'a> {
     Stop,
     Flush,
+    RetryCommit,
     Message(Result<BorrowedMessage<'a>, KafkaError>),
 }
 
@@ -173,19 +181,24 @@ pub async fn run_trends(
         processor,
         counters,
         flush_at: None,
+        uncommitted: BTreeMap::new(),
+        commit_retry_at: None,
     };
     tokio::pin!(shutdown);
     loop {
         let flush_at = shell.flush_at;
+        let commit_retry_at = shell.commit_retry_at;
         let step = tokio::select! {
             biased;
             () = &mut shutdown => Step::Stop,
             () = sleep_until_or_forever(flush_at) => Step::Flush,
+            () = sleep_until_or_forever(commit_retry_at) => Step::RetryCommit,
             message = shell.consumer.recv() => Step::Message(message),
         };
         match step {
             Step::Stop => break,
             Step::Flush => shell.flush().await?,
+            Step::RetryCommit => shell.commit_uncommitted(),
             Step::Message(Ok(message)) => {
                 let partition = message.partition();
                 let offset = message.offset();
@@ -223,6 +236,7 @@ impl Shell {
         }
         for &partition in &revoked {
             self.processor.revoke(partition);
+            self.uncommitted.remove(&partition);
         }
         PartitionsRevoked {
             partitions: &revoked,
@@ -247,6 +261,12 @@ impl Shell {
                 partition,
             };
             let watermark = self.sink.load_watermark(&source).await?;
+            tracing::info!(
+                partition,
+                offset,
+                watermark,
+                "taking over a partition from its checkpointed watermark"
+            );
             self.processor.restore(partition, watermark);
         }
         let verdict = self
@@ -319,7 +339,8 @@ impl Shell {
             .iter()
             .map(|flush| (flush.source.partition, flush.next_offset))
             .collect();
-        self.commit(&offsets, CommitMode::Async);
+        self.uncommitted.extend(offsets);
+        self.commit_uncommitted();
         Ok(())
     }
 
@@ -353,22 +374,22 @@ impl Shell {
         }
     }
 
-    /// Commits offsets of partitions still assigned to this member (a revoked partition's
-    /// offset belongs to its new owner).
-    fn commit(&self, offsets: &[(i32, i64)], mode: CommitMode) {
+    /// Commits the offsets the sink has made safe, synchronously so that a refusal
+    /// (e.g. `RebalanceInProgress`) is seen and retried instead of silently lost.
+    /// Only partitions still assigned are committed: a revoked one belongs to its new owner.
+    fn commit_uncommitted(&mut self) {
+        self.commit_retry_at = None;
         let assigned: Vec<i32> = self
             .consumer
             .assignment()
             .map(|list| list.elements().iter().map(|e| e.partition()).collect())
             .unwrap_or_default();
-        let offsets: Vec<(i32, i64)> = offsets
-            .iter()
-            .copied()
-            .filter(|(partition, _)| assigned.contains(partition))
-            .collect();
-        if offsets.is_empty() {
+        self.uncommitted
+            .retain(|partition, _| assigned.contains(partition));
+        if self.uncommitted.is_empty() {
             return;
         }
+        let offsets: Vec<(i32, i64)> = self.uncommitted.iter().map(|(p, o)| (*p, *o)).collect();
         let mut list = TopicPartitionList::new();
         for &(partition, offset) in &offsets {
             if let Err(error) =
@@ -377,11 +398,16 @@ impl Shell {
                 tracing::warn!(%error, partition, "cannot build the offset list");
             }
         }
-        let error = self
-            .consumer
-            .commit(&list, mode)
-            .err()
-            .map(|error| error.to_string());
+        let error = match self.consumer.commit(&list, CommitMode::Sync) {
+            Ok(()) => {
+                self.uncommitted.clear();
+                None
+            }
+            Err(error) => {
+                self.commit_retry_at = Some(tokio::time::Instant::now() + COMMIT_RETRY);
+                Some(error.to_string())
+            }
+        };
         OffsetsCommitted {
             offsets: &offsets,
             error,
@@ -400,7 +426,15 @@ impl Shell {
                 .iter()
                 .map(|flush| (flush.source.partition, flush.next_offset))
                 .collect();
-            self.commit(&offsets, CommitMode::Sync);
+            self.uncommitted.extend(offsets);
+        }
+        // Bounded: a coordinator that keeps refusing must not block shutdown forever.
+        for _ in 0..20 {
+            self.commit_uncommitted();
+            if self.uncommitted.is_empty() {
+                break;
+            }
+            tokio::time::sleep(COMMIT_RETRY).await;
         }
         self.consumer.unsubscribe();
         tracing::info!(partitions = ?self.processor.partitions(), "trends drained and committed");
