@@ -8,7 +8,7 @@ pub enum PipelineCommand {
     /// Produce realistic interaction events (views, likes, adoption requests) into Kafka.
     SimulateInteractions(crate::stream::SimulateArgs),
     /// Consume interaction events and write windowed adoption trends to MySQL and Kafka.
-    Trends(crate::stream::TrendsArgs),
+    Trends(Box<crate::stream::TrendsArgs>),
 }
 
 /// Runs one pipeline subcommand to completion.
@@ -17,6 +17,6 @@ pub fn run(command: PipelineCommand) -> anyhow::Result<()> {
         PipelineCommand::SimulateInteractions(args) => {
             crate::stream::cli::simulate_interactions(args)
         }
-        PipelineCommand::Trends(args) => crate::stream::cli::trends(args),
+        PipelineCommand::Trends(args) => crate::stream::cli::trends(*args),
     }
 }

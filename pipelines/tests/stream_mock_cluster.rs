@@ -5,94 +5,15 @@
 
 mod stream_support;
 
-use petadota_pipelines::stream::internal_events::Counters;
-use petadota_pipelines::stream::trends::{RunSummary, TrendsError, run_trends};
-use petadota_pipelines::stream::{Event, ScoreParams};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message};
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use std::sync::Arc;
+use rdkafka::producer::FutureRecord;
 use std::time::Duration;
 use stream_support::*;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 const PARTITIONS: i32 = 4;
-
-struct Member {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<Result<RunSummary, TrendsError>>,
-    counters: Arc<Counters>,
-}
-
-fn start_member(settings: petadota_pipelines::stream::TrendsSettings) -> Member {
-    let (stop, stopped) = oneshot::channel::<()>();
-    let counters = Arc::new(Counters::default());
-    let task = tokio::spawn(run_trends(
-        settings,
-        async move {
-            let _ = stopped.await;
-        },
-        Arc::clone(&counters),
-    ));
-    Member {
-        stop,
-        task,
-        counters,
-    }
-}
-
-async fn stop_member(member: Member) -> RunSummary {
-    let _ = member.stop.send(());
-    tokio::time::timeout(Duration::from_secs(30), member.task)
-        .await
-        .expect("a member must drain within 30 s")
-        .expect("member task must not panic")
-        .expect("member must stop cleanly")
-}
-
-fn producer(brokers: &str) -> FutureProducer {
-    ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set("enable.idempotence", "true")
-        .set("linger.ms", "5")
-        .create()
-        .expect("producer")
-}
-
-async fn produce(producer: &FutureProducer, topic: &str, events: &[Event]) {
-    for event in events {
-        let payload = event.to_json();
-        let record = FutureRecord::to(topic)
-            .key(event.pet_id.as_str())
-            .payload(&payload);
-        producer
-            .send(record, Duration::from_secs(10))
-            .await
-            .expect("produce to the mock cluster");
-    }
-}
-
-/// One event far in the future of the test's event time on every partition, so every
-/// partition's watermark passes every real window and all of them close.
-async fn produce_sentinels(producer: &FutureProducer, topic: &str, template: &Event, ts: i64) {
-    for partition in 0..PARTITIONS {
-        let mut event = template.clone();
-        event.ts = ts;
-        event.event_id = format!("sentinel-{partition}");
-        let payload = event.to_json();
-        let record = FutureRecord::to(topic)
-            .key(event.pet_id.as_str())
-            .payload(&payload)
-            .partition(partition);
-        producer
-            .send(record, Duration::from_secs(10))
-            .await
-            .expect("produce a sentinel");
-    }
-}
 
 async fn counted(member: &Member) -> u64 {
     member.counters.snapshot().counted
@@ -160,12 +81,14 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
         // Restart A (a new process in the same group).
         let member_a2 = start_member(settings.clone());
         let last_ts = events.iter().map(|e| e.ts).max().unwrap_or(start);
-        produce_sentinels(&producer, topic, &events[0], last_ts + 600_000).await;
+        produce_sentinels(&producer, topic, PARTITIONS, &events[0], last_ts + 600_000).await;
 
-        let mut params = ScoreParams::default();
-        params.top_k = settings.score.top_k;
-        params.baseline_windows = settings.score.baseline_windows;
-        let want = reference(&events, &settings.windows, &settings.weights, &params);
+        let want = reference(
+            &events,
+            &settings.windows,
+            &settings.weights,
+            &settings.score,
+        );
         let pool = sqlx::MySqlPool::connect(&db.url).await.expect("connect");
         let mut got = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);

@@ -5,6 +5,7 @@
 //! 2. re-score each touched window from the sum over all partitions, plus the later
 //!    windows whose baseline it feeds (`adoption_trends`, top-K, upserts);
 //! 3. raise the partitions' checkpointed watermarks (`GREATEST`, never lowered);
+//!
 //! and only then does the shell commit Kafka offsets.
 
 use super::aggregate::{ClosedWindow, Dimension, Tally};

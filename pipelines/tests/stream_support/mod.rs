@@ -4,13 +4,20 @@
 
 use petadota_pipelines::stream::aggregate::{Dimension, Tally, breed_key};
 use petadota_pipelines::stream::config::{TrendsArgs, TrendsFile, TrendsSettings};
+use petadota_pipelines::stream::internal_events::Counters;
 use petadota_pipelines::stream::sink::{RankedWindow, WindowTotal, rank_window};
 use petadota_pipelines::stream::traffic::{TrafficModel, TrafficParams};
+use petadota_pipelines::stream::trends::{RunSummary, TrendsError, run_trends};
 use petadota_pipelines::stream::{Event, ScoreParams, Weights, WindowSpec};
+use rdkafka::ClientConfig;
+use rdkafka::producer::{FutureProducer, FutureRecord};
 use sqlx::mysql::MySqlPool;
 use sqlx::{Connection, MySqlConnection, Row};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 pub const MARIADB_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
 
@@ -246,4 +253,83 @@ pub fn init_logs() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
+}
+
+pub struct Member {
+    pub stop: oneshot::Sender<()>,
+    pub task: JoinHandle<Result<RunSummary, TrendsError>>,
+    pub counters: Arc<Counters>,
+}
+
+pub fn start_member(settings: petadota_pipelines::stream::TrendsSettings) -> Member {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let counters = Arc::new(Counters::default());
+    let task = tokio::spawn(run_trends(
+        settings,
+        async move {
+            let _ = stopped.await;
+        },
+        Arc::clone(&counters),
+    ));
+    Member {
+        stop,
+        task,
+        counters,
+    }
+}
+
+pub async fn stop_member(member: Member) -> RunSummary {
+    let _ = member.stop.send(());
+    tokio::time::timeout(Duration::from_secs(30), member.task)
+        .await
+        .expect("a member must drain within 30 s")
+        .expect("member task must not panic")
+        .expect("member must stop cleanly")
+}
+
+pub fn producer(brokers: &str) -> FutureProducer {
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("enable.idempotence", "true")
+        .set("linger.ms", "5")
+        .create()
+        .expect("producer")
+}
+
+pub async fn produce(producer: &FutureProducer, topic: &str, events: &[Event]) {
+    for event in events {
+        let payload = event.to_json();
+        let record = FutureRecord::to(topic)
+            .key(event.pet_id.as_str())
+            .payload(&payload);
+        producer
+            .send(record, Duration::from_secs(10))
+            .await
+            .expect("produce to the mock cluster");
+    }
+}
+
+/// One event far in the future of the test's event time on every partition, so every
+/// partition's watermark passes every real window and all of them close.
+pub async fn produce_sentinels(
+    producer: &FutureProducer,
+    topic: &str,
+    partitions: i32,
+    template: &Event,
+    ts: i64,
+) {
+    for partition in 0..partitions {
+        let mut event = template.clone();
+        event.ts = ts;
+        event.event_id = format!("sentinel-{partition}");
+        let payload = event.to_json();
+        let record = FutureRecord::to(topic)
+            .key(event.pet_id.as_str())
+            .payload(&payload)
+            .partition(partition);
+        producer
+            .send(record, Duration::from_secs(10))
+            .await
+            .expect("produce a sentinel");
+    }
 }
