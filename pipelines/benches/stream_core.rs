@@ -35,7 +35,7 @@ fn bench_core(c: &mut Criterion) {
             || PartitionAggregator::new(spec, Weights::default(), None),
             |mut aggregator| {
                 for (offset, event) in events.iter().enumerate() {
-                    aggregator.ingest(event, offset as i64);
+                    aggregator.ingest(&event.view(), offset as i64);
                 }
                 black_box(aggregator.take_closed().len())
             },

@@ -8,7 +8,7 @@
 //! once when it closes. With a 5 min window sliding by 1 min an event touches one pane
 //! instead of five windows.
 
-use super::event::Event;
+use super::event::EventView;
 use super::weights::Weights;
 use super::window::WindowSpec;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -125,7 +125,7 @@ impl PartitionAggregator {
     }
 
     /// Adds one valid event read at `offset`; closes windows the watermark now passes.
-    pub fn ingest(&mut self, event: &Event, offset: i64) -> Admission {
+    pub fn ingest(&mut self, event: &EventView<'_>, offset: i64) -> Admission {
         self.next_offset = Some(
             self.next_offset
                 .map_or(offset + 1, |next| next.max(offset + 1)),
@@ -144,12 +144,13 @@ impl PartitionAggregator {
             events: 1,
         };
         bump(&mut pane.pets, &event.pet_id, tally);
-        match pane.breeds.get_mut(event.species.as_str()) {
+        match pane.breeds.get_mut(event.species.as_ref()) {
             Some(breeds) => bump(breeds, &event.breed, tally),
             None => {
                 let mut breeds = HashMap::new();
-                breeds.insert(event.breed.clone(), tally);
-                pane.breeds.insert(event.species.clone(), breeds);
+                breeds.insert(event.breed.clone().into_owned(), tally);
+                pane.breeds
+                    .insert(event.species.clone().into_owned(), breeds);
             }
         }
         if event.ts > self.watermark {

@@ -116,10 +116,99 @@ fn required_string(
     }
 }
 
+/// Zero-copy shape of a well-formed event: the fast path. Anything it refuses is
+/// re-parsed by the slow path, which names the precise reason.
+#[derive(Deserialize)]
+struct BorrowedEvent<'a> {
+    #[serde(borrow)]
+    event_id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    user_id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    pet_id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    species: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    breed: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    ts: i64,
+}
+
+/// A validated event borrowing from its payload: what the aggregator needs, without
+/// allocating five strings per message on the hot path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventView<'a> {
+    pub pet_id: std::borrow::Cow<'a, str>,
+    pub species: std::borrow::Cow<'a, str>,
+    pub breed: std::borrow::Cow<'a, str>,
+    pub kind: EventKind,
+    pub ts: i64,
+}
+
+impl EventView<'_> {
+    /// Parses and validates one payload without copying its strings when it can.
+    pub fn parse(
+        payload: &[u8],
+        now_ms: i64,
+        max_future_ms: i64,
+    ) -> Result<EventView<'_>, Rejection> {
+        if let Ok(fast) = serde_json::from_slice::<BorrowedEvent<'_>>(payload) {
+            let all_present = [
+                &fast.event_id,
+                &fast.user_id,
+                &fast.pet_id,
+                &fast.species,
+                &fast.breed,
+            ]
+            .iter()
+            .all(|field| !field.is_empty());
+            if let (Some(kind), true) = (EventKind::parse(&fast.kind), all_present) {
+                if fast.ts.saturating_sub(now_ms) <= max_future_ms {
+                    return Ok(EventView {
+                        pet_id: fast.pet_id,
+                        species: fast.species,
+                        breed: fast.breed,
+                        kind,
+                        ts: fast.ts,
+                    });
+                }
+            }
+        }
+        Event::parse_slowly(payload, now_ms, max_future_ms).map(|event| EventView {
+            pet_id: event.pet_id.into(),
+            species: event.species.into(),
+            breed: event.breed.into(),
+            kind: event.kind,
+            ts: event.ts,
+        })
+    }
+}
+
 impl Event {
     /// Parses and validates one payload. `now_ms` is the processor's clock and
     /// `max_future_ms` how far ahead of it an event time may be (clock skew budget).
     pub fn parse(payload: &[u8], now_ms: i64, max_future_ms: i64) -> Result<Event, Rejection> {
+        Self::parse_slowly(payload, now_ms, max_future_ms)
+    }
+
+    /// The borrowed view of this event, as the aggregator takes it.
+    pub fn view(&self) -> EventView<'_> {
+        EventView {
+            pet_id: self.pet_id.as_str().into(),
+            species: self.species.as_str().into(),
+            breed: self.breed.as_str().into(),
+            kind: self.kind,
+            ts: self.ts,
+        }
+    }
+
+    /// The slow path: field by field, so each kind of bad input gets its own reason.
+    pub(crate) fn parse_slowly(
+        payload: &[u8],
+        now_ms: i64,
+        max_future_ms: i64,
+    ) -> Result<Event, Rejection> {
         let raw: RawEvent =
             serde_json::from_slice(payload).map_err(|err| Rejection::BadJson(err.to_string()))?;
         let kind_name = required_string(raw.kind, "kind")?;

@@ -4,7 +4,7 @@
 //! MySQL or a runtime. The shell only moves bytes and awaits I/O.
 
 use super::aggregate::{Admission, ClosedWindow, PartitionAggregator};
-use super::event::{Event, Rejection};
+use super::event::{EventView, Rejection};
 use super::internal_events::{Counters, EventCounted, LateEventDropped};
 use super::sink::{PartitionFlush, SourcePartition};
 use super::weights::Weights;
@@ -73,7 +73,7 @@ impl TrendsProcessor {
             .entry(partition)
             .or_insert_with(|| PartitionAggregator::new(self.spec, self.weights, None));
         let parsed = match payload {
-            Some(bytes) => Event::parse(bytes, now_ms, self.max_future_ms),
+            Some(bytes) => EventView::parse(bytes, now_ms, self.max_future_ms),
             None => Err(Rejection::BadJson("empty payload (tombstone)".into())),
         };
         let event = match parsed {

@@ -87,11 +87,11 @@ proptest! {
         let mut aggregator = PartitionAggregator::new(spec, weights, None);
         for (offset, event) in events.iter().enumerate() {
             // Disorder within the lateness is never dropped.
-            prop_assert_eq!(aggregator.ingest(event, offset as i64), super::aggregate::Admission::Counted);
+            prop_assert_eq!(aggregator.ingest(&event.view(), offset as i64), super::aggregate::Admission::Counted);
         }
         let last = events.iter().map(|e| e.ts).max().unwrap_or(0);
         let sentinel = event(0, 0, 0, last + spec.size_ms() * 4 + spec.lateness_ms());
-        aggregator.ingest(&sentinel, events.len() as i64);
+        aggregator.ingest(&sentinel.view(), events.len() as i64);
         let got = flatten(&aggregator.take_closed());
         prop_assert_eq!(got, naive(&spec, &weights, &events));
     }
@@ -102,10 +102,10 @@ proptest! {
         let weights = Weights::default();
         let mut aggregator = PartitionAggregator::new(spec, weights, None);
         for (offset, event) in events.iter().enumerate() {
-            aggregator.ingest(event, offset as i64);
+            aggregator.ingest(&event.view(), offset as i64);
         }
         let last = events.iter().map(|e| e.ts).max().unwrap_or(0);
-        aggregator.ingest(&event(0, 0, 0, last + 100_000), events.len() as i64);
+        aggregator.ingest(&event(0, 0, 0, last + 100_000).view(), events.len() as i64);
         prop_assert_eq!(flatten(&aggregator.take_closed()), naive(&spec, &weights, &events));
     }
 
@@ -121,7 +121,7 @@ proptest! {
         let weights = Weights::default();
         let mut whole = PartitionAggregator::new(spec, weights, None);
         for (offset, event) in events.iter().enumerate() {
-            whole.ingest(event, offset as i64);
+            whole.ingest(&event.view(), offset as i64);
         }
         let expected = whole.take_closed();
 
@@ -131,7 +131,7 @@ proptest! {
         let mut written: Vec<ClosedWindow> = Vec::new();
         let mut checkpoint: (Option<i64>, Option<i64>) = (None, None);
         for (offset, event) in events.iter().enumerate().take(crash_at) {
-            first.ingest(event, offset as i64);
+            first.ingest(&event.view(), offset as i64);
             if offset + 1 == flush_at {
                 written.extend(first.take_closed());
                 checkpoint = (first.watermark(), first.commit_offset());
@@ -142,7 +142,7 @@ proptest! {
         let mut second = PartitionAggregator::new(spec, weights, watermark);
         let resume = resume.unwrap_or(0) as usize;
         for (offset, event) in events.iter().enumerate().skip(resume) {
-            second.ingest(event, offset as i64);
+            second.ingest(&event.view(), offset as i64);
         }
         let replayed = second.take_closed();
         let mut by_start: BTreeMap<i64, &ClosedWindow> = BTreeMap::new();
