@@ -37,11 +37,13 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
     // 20 minutes of event time, 1 event per 400 ms, disorder up to 6 s (< 10 s lateness).
     let start = now_ms() - 3_600_000;
     let events = traffic(11, 3000, start, 400, 6_000);
-    let (first, rest) = events.split_at(1000);
-    let (second, third) = rest.split_at(1000);
     let producer = producer(&brokers);
 
-    let result = tokio::time::timeout(Duration::from_secs(200), async {
+    let db_url = db.url.clone();
+    let limit = Duration::from_secs(200);
+    run_scenario(db, limit, async move {
+        let (first, rest) = events.split_at(1000);
+        let (second, third) = rest.split_at(1000);
         produce(&producer, topic, first).await;
         let member_a = start_member(settings.clone());
         assert!(
@@ -89,7 +91,7 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
             &settings.weights,
             &settings.score,
         );
-        let pool = sqlx::MySqlPool::connect(&db.url).await.expect("connect");
+        let pool = sqlx::MySqlPool::connect(&db_url).await.expect("connect");
         let mut got = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         let mut converged = false;
@@ -115,8 +117,6 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
         pool.close().await;
     })
     .await;
-    db.drop_db().await;
-    result.expect("the scenario must finish within 200 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,7 +154,8 @@ async fn hostile_events_go_to_dead_letters_and_never_stop_the_processor() {
     ];
     let producer = producer(&brokers);
 
-    let result = tokio::time::timeout(Duration::from_secs(90), async {
+    let limit = Duration::from_secs(90);
+    run_scenario(db, limit, async move {
         let member = start_member(settings.clone());
         produce(&producer, topic, &valid[..1]).await;
         for (payload, _) in &hostile {
@@ -217,6 +218,4 @@ async fn hostile_events_go_to_dead_letters_and_never_stop_the_processor() {
         assert_eq!(summary.counters.dead_lettered, hostile.len() as u64);
     })
     .await;
-    db.drop_db().await;
-    result.expect("the scenario must finish within 90 s");
 }

@@ -69,10 +69,12 @@ async fn tansu_group_with_restart_matches_the_reference() {
     let settings = settings(&brokers, &topic, &unique("trends"), &db.url);
     let start = now_ms() - 3_600_000;
     let events = traffic(23, 3000, start, 400, 6_000);
-    let (first, rest) = events.split_at(1500);
     let producer = producer(&brokers);
 
-    let result = tokio::time::timeout(Duration::from_secs(240), async {
+    let db_url = db.url.clone();
+    let limit = Duration::from_secs(240);
+    run_scenario(db, limit, async move {
+        let (first, rest) = events.split_at(1500);
         let member_a = start_member(settings.clone());
         let member_b = start_member(settings.clone());
         produce(&producer, &topic, first).await;
@@ -110,7 +112,7 @@ async fn tansu_group_with_restart_matches_the_reference() {
             &settings.weights,
             &settings.score,
         );
-        let pool = sqlx::MySqlPool::connect(&db.url).await.expect("connect");
+        let pool = sqlx::MySqlPool::connect(&db_url).await.expect("connect");
         let mut got = Vec::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
         while tokio::time::Instant::now() < deadline {
@@ -127,8 +129,6 @@ async fn tansu_group_with_restart_matches_the_reference() {
         pool.close().await;
     })
     .await;
-    db.drop_db().await;
-    result.expect("the scenario must finish within 240 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -333,3 +333,24 @@ pub async fn produce_sentinels(
             .expect("produce a sentinel");
     }
 }
+
+/// Runs a scenario in its own task, bounded by `limit`, and drops the test database
+/// whatever happens (a panic or a hang still cleans up, then fails the test).
+pub async fn run_scenario<F>(db: TestDb, limit: Duration, scenario: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let task = tokio::spawn(scenario);
+    let abort = task.abort_handle();
+    let outcome = tokio::time::timeout(limit, task).await;
+    abort.abort();
+    db.drop_db().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) => match join.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("the scenario task failed: {error}"),
+        },
+        Err(_) => panic!("the scenario did not finish within {limit:?}"),
+    }
+}
