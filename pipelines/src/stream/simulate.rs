@@ -10,9 +10,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Why the simulator stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum SimulateError {
-    #[error("cannot create the Kafka producer for {brokers}: {source}")]
+    #[error("cannot create the Kafka producer for {brokers}")]
     Producer { brokers: String, source: KafkaError },
-    #[error("delivery to {topic} failed: {source}; is the broker up and the topic created?")]
+    #[error("delivery to {topic} failed; is the broker up and the topic created?")]
     Delivery { topic: String, source: KafkaError },
     #[error("deliveries were cancelled: the producer shut down")]
     Cancelled,

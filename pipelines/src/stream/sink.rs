@@ -18,14 +18,14 @@ use std::time::Duration;
 /// A sink failure; the processor stops without committing offsets, so nothing is lost.
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
-    #[error("cannot connect to MySQL at {url_without_password}: {source}")]
+    #[error("cannot connect to MySQL at {url_without_password}")]
     Connect {
         url_without_password: String,
         source: sqlx::Error,
     },
-    #[error("cannot apply the pipelines migrations: {0}")]
+    #[error("cannot apply the pipelines migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("MySQL {during} failed: {source}")]
+    #[error("MySQL {during} failed")]
     Query {
         during: &'static str,
         source: sqlx::Error,

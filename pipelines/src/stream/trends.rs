@@ -26,13 +26,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Why `trends` stopped with an error (offsets after the last good write stay uncommitted).
 #[derive(Debug, thiserror::Error)]
 pub enum TrendsError {
-    #[error("cannot create the Kafka {what} for brokers {brokers}: {source}")]
+    #[error("cannot create the Kafka {what} for brokers {brokers}")]
     Kafka {
         what: &'static str,
         brokers: String,
         source: KafkaError,
     },
-    #[error("cannot subscribe to topic {topic}: {source}")]
+    #[error("cannot subscribe to topic {topic}")]
     Subscribe { topic: String, source: KafkaError },
     #[error(transparent)]
     Sink(#[from] SinkError),
