@@ -38,6 +38,7 @@ fn window(start: i64, pets: &[(&str, u64)]) -> ClosedWindow {
     ClosedWindow {
         start,
         end: start + SIZE,
+        is_final: true,
         rows,
     }
 }

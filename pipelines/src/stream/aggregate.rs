@@ -75,11 +75,17 @@ fn bump(map: &mut HashMap<String, Tally>, key: &str, add: Tally) {
     }
 }
 
-/// One closed window of one partition: its partial totals for every key seen.
+/// One emitted window of one partition: its partial totals for every key seen.
+///
+/// A window is emitted provisionally when the watermark passes its end (so results show
+/// up without waiting for the lateness), again whenever late events change it, and a last
+/// time, `is_final`, when the watermark passes `end + lateness`. Each emission is an upsert
+/// of the same rows; the final one is complete and deterministic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedWindow {
     pub start: i64,
     pub end: i64,
+    pub is_final: bool,
     /// Sorted by dimension, then key, so writes are deterministic.
     pub rows: Vec<(Dimension, String, Tally)>,
 }
@@ -102,6 +108,8 @@ pub struct PartitionAggregator {
     watermark: i64,
     panes: BTreeMap<i64, Pane>,
     closed: Vec<ClosedWindow>,
+    /// Fired (provisionally emitted) windows that late events changed since.
+    dirty: BTreeSet<i64>,
     next_offset: Option<i64>,
 }
 
@@ -115,6 +123,7 @@ impl PartitionAggregator {
             watermark: restored_watermark.unwrap_or(i64::MIN),
             panes: BTreeMap::new(),
             closed: Vec::new(),
+            dirty: BTreeSet::new(),
             next_offset: None,
         }
     }
@@ -156,7 +165,9 @@ impl PartitionAggregator {
         if event.ts > self.watermark {
             let before = self.watermark;
             self.watermark = event.ts;
-            self.close_between(before, event.ts);
+            self.emit_between(before, event.ts);
+        } else {
+            self.mark_fired_windows_dirty(pane_start);
         }
         Admission::Counted
     }
@@ -170,9 +181,38 @@ impl PartitionAggregator {
         );
     }
 
-    /// Windows closed since the last call, oldest first.
+    /// Windows fired or closed since the last call, oldest first (cheap: no rebuild).
     pub fn take_closed(&mut self) -> Vec<ClosedWindow> {
         std::mem::take(&mut self.closed)
+    }
+
+    /// Whether late events changed windows already fired.
+    pub fn has_updates(&self) -> bool {
+        !self.dirty.is_empty()
+    }
+
+    /// Fresh provisional emissions of fired windows that late events changed.
+    pub fn take_updates(&mut self) -> Vec<ClosedWindow> {
+        let dirty = std::mem::take(&mut self.dirty);
+        dirty
+            .into_iter()
+            .map(|start| self.build_window(start, false))
+            .collect()
+    }
+
+    /// A late (not watermark-raising) event in `pane_start` changes the fired windows
+    /// containing that pane that have not closed yet.
+    fn mark_fired_windows_dirty(&mut self, pane_start: i64) {
+        if self.spec.lateness_ms() == 0 || self.watermark == i64::MIN {
+            return;
+        }
+        let fired = self.spec.last_fired_start(self.watermark);
+        let closed = self.spec.last_closed_start(self.watermark);
+        for start in self.spec.windows_of(pane_start) {
+            if start > closed && start <= fired {
+                self.dirty.insert(start);
+            }
+        }
     }
 
     /// The offset a restart must resume from: the oldest event still in an open window,
@@ -183,40 +223,60 @@ impl PartitionAggregator {
         open_min.or(self.next_offset)
     }
 
-    /// Closes every window whose close point lies in `(before, after]`.
-    fn close_between(&mut self, before: i64, after: i64) {
-        let newest = self.spec.last_closed_start(after);
-        let already = if before == i64::MIN {
-            i64::MIN
-        } else {
-            self.spec.last_closed_start(before)
-        };
-        if newest <= already || self.panes.is_empty() {
+    /// Fires every window whose end lies in `(before, after]` and closes every window
+    /// whose close point (end + lateness) lies there, in that order.
+    fn emit_between(&mut self, before: i64, after: i64) {
+        if self.panes.is_empty() {
             return;
         }
+        let fired_now = self.spec.last_fired_start(after);
+        let closed_now = self.spec.last_closed_start(after);
+        let (fired_before, closed_before) = if before == i64::MIN {
+            (i64::MIN, i64::MIN)
+        } else {
+            (
+                self.spec.last_fired_start(before),
+                self.spec.last_closed_start(before),
+            )
+        };
+        if fired_now > fired_before {
+            for start in self.window_starts_with_data(fired_before.max(closed_now), fired_now) {
+                let window = self.build_window(start, false);
+                self.closed.push(window);
+            }
+        }
+        if closed_now <= closed_before {
+            return;
+        }
+        for start in self.window_starts_with_data(closed_before, closed_now) {
+            self.dirty.remove(&start);
+            let window = self.build_window(start, true);
+            self.closed.push(window);
+        }
+        // A pane is no longer needed once the newest window containing it has closed.
+        self.panes = self.panes.split_off(&(closed_now + self.spec.slide_ms()));
+    }
+
+    /// Starts in `(after, upto]` of windows that contain at least one pane.
+    fn window_starts_with_data(&self, after: i64, upto: i64) -> BTreeSet<i64> {
         let slide = self.spec.slide_ms();
         let per_window = self.spec.panes_per_window();
         let mut starts = BTreeSet::new();
         for &pane_start in self.panes.keys() {
-            if pane_start > newest + (per_window - 1) * slide {
+            if pane_start > upto + (per_window - 1) * slide {
                 break;
             }
             for back in 0..per_window {
                 let start = pane_start - back * slide;
-                if start > already && start <= newest {
+                if start > after && start <= upto {
                     starts.insert(start);
                 }
             }
         }
-        for start in starts {
-            let window = self.build_window(start);
-            self.closed.push(window);
-        }
-        // A pane is no longer needed once the newest window containing it has closed.
-        self.panes = self.panes.split_off(&(newest + slide));
+        starts
     }
 
-    fn build_window(&self, start: i64) -> ClosedWindow {
+    fn build_window(&self, start: i64, is_final: bool) -> ClosedWindow {
         let end = start + self.spec.size_ms();
         let mut pets: HashMap<&str, Tally> = HashMap::new();
         let mut breeds: HashMap<(&str, &str), Tally> = HashMap::new();
@@ -253,6 +313,11 @@ impl PartitionAggregator {
                 .map(|(sp, tally)| (Dimension::Species, sp.to_owned(), tally)),
         );
         rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        ClosedWindow { start, end, rows }
+        ClosedWindow {
+            start,
+            end,
+            is_final,
+            rows,
+        }
     }
 }

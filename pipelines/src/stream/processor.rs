@@ -108,7 +108,12 @@ impl TrendsProcessor {
 
     /// Whether closed windows wait to be written.
     pub fn has_closed(&self) -> bool {
-        !self.closed.is_empty() || !self.orphaned.is_empty()
+        !self.closed.is_empty()
+            || !self.orphaned.is_empty()
+            || self
+                .partitions
+                .values()
+                .any(PartitionAggregator::has_updates)
     }
 
     /// Takes everything to write: closed windows plus a checkpoint for every owned
@@ -119,9 +124,11 @@ impl TrendsProcessor {
         let mut owned: Vec<i32> = self.partitions.keys().copied().collect();
         owned.sort_unstable();
         for partition in owned {
-            if let Some(flush) =
-                self.flush_of(partition, closed.remove(&partition).unwrap_or_default())
-            {
+            let mut windows = closed.remove(&partition).unwrap_or_default();
+            if let Some(aggregator) = self.partitions.get_mut(&partition) {
+                windows.extend(aggregator.take_updates());
+            }
+            if let Some(flush) = self.flush_of(partition, windows) {
                 flushes.push(flush);
             }
         }

@@ -46,9 +46,10 @@ fn naive(spec: &WindowSpec, weights: &Weights, events: &[Event]) -> Totals {
     totals
 }
 
+/// The final emission of every window (provisional ones are overwritten by it).
 fn flatten(windows: &[ClosedWindow]) -> Totals {
     let mut totals = Totals::new();
-    for window in windows {
+    for window in windows.iter().filter(|window| window.is_final) {
         for (dim, key, tally) in &window.rows {
             totals.insert((window.start, *dim, key.clone()), *tally);
         }
@@ -146,14 +147,42 @@ proptest! {
         }
         let replayed = second.take_closed();
         let mut by_start: BTreeMap<i64, &ClosedWindow> = BTreeMap::new();
-        for window in written.iter().chain(replayed.iter()) {
+        for window in written.iter().chain(replayed.iter()).filter(|w| w.is_final) {
             if let Some(earlier) = by_start.insert(window.start, window) {
                 prop_assert_eq!(earlier, window, "a rewrite must be identical");
             }
         }
-        let expected_by_start: BTreeMap<i64, &ClosedWindow> =
-            expected.iter().map(|window| (window.start, window)).collect();
+        let expected_by_start: BTreeMap<i64, &ClosedWindow> = expected
+            .iter()
+            .filter(|window| window.is_final)
+            .map(|window| (window.start, window))
+            .collect();
         prop_assert_eq!(by_start, expected_by_start);
+    }
+
+    /// Provisional emissions may come first, but each window's last emission is its
+    /// single final one, so upserts in emission order end on the complete result.
+    #[test]
+    fn the_final_emission_of_a_window_comes_last_and_once(
+        spec in spec_strategy(),
+        events in events_strategy(4000),
+    ) {
+        let mut aggregator = PartitionAggregator::new(spec, Weights::default(), None);
+        let mut emitted = Vec::new();
+        for (offset, event) in events.iter().enumerate() {
+            aggregator.ingest(&event.view(), offset as i64);
+            emitted.extend(aggregator.take_closed());
+            if offset % 7 == 0 {
+                emitted.extend(aggregator.take_updates());
+            }
+        }
+        let mut finished = std::collections::BTreeSet::new();
+        for window in &emitted {
+            prop_assert!(!finished.contains(&window.start), "emission after the final one");
+            if window.is_final {
+                finished.insert(window.start);
+            }
+        }
     }
 
     #[test]
@@ -193,6 +222,43 @@ fn too_late_events_are_dropped_and_counted() {
     assert_eq!(flushes[0].windows[0].start, 0);
     // The oldest open event is offset 1; offsets 0 and 2 never need a replay.
     assert_eq!(flushes[0].next_offset, 1);
+}
+
+#[test]
+fn late_events_within_lateness_update_a_fired_window() {
+    let spec = WindowSpec::new(60_000, 60_000, 10_000).expect("valid");
+    let counters = Counters::default();
+    let mut processor = TrendsProcessor::new("t", spec, Weights::default(), i64::MAX);
+    let view = Weights::default().of(EventKind::View);
+    processor.handle(0, 0, Some(&event(1, 1, 0, 1_000).to_json()), 0, &counters);
+    // Watermark 65 s passes the end of [0, 60 s): a provisional result with one event.
+    processor.handle(0, 1, Some(&event(1, 1, 0, 65_000).to_json()), 0, &counters);
+    let fired = processor.take_flushes();
+    assert_eq!(fired[0].windows.len(), 1);
+    assert!(!fired[0].windows[0].is_final);
+    // A late event within the lateness updates it (an upsert of the same rows).
+    processor.handle(0, 2, Some(&event(1, 1, 0, 30_000).to_json()), 0, &counters);
+    assert!(processor.has_closed());
+    let updated = processor.take_flushes();
+    let pet = |window: &ClosedWindow| {
+        window
+            .rows
+            .iter()
+            .find(|(dim, _, _)| *dim == Dimension::Pet)
+            .map(|(_, _, tally)| *tally)
+    };
+    assert_eq!(
+        pet(&updated[0].windows[0]),
+        Some(Tally {
+            weighted: 2 * view,
+            events: 2
+        })
+    );
+    // Watermark 71 s passes end + lateness: the final result.
+    processor.handle(0, 3, Some(&event(1, 1, 0, 71_000).to_json()), 0, &counters);
+    let closed = processor.take_flushes();
+    assert!(closed[0].windows[0].is_final);
+    assert_eq!(pet(&closed[0].windows[0]).map(|t| t.events), Some(2));
 }
 
 #[test]

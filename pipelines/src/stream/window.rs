@@ -81,6 +81,13 @@ impl WindowSpec {
             .saturating_add(self.lateness_ms)
     }
 
+    /// The start of the newest window whose end the watermark has passed: it and every
+    /// earlier window have a provisional result.
+    pub fn last_fired_start(&self, watermark: i64) -> i64 {
+        let bound = watermark.saturating_sub(self.size_ms);
+        bound.div_euclid(self.slide_ms) * self.slide_ms
+    }
+
     /// The start of the newest window already closed at `watermark`, if any can be.
     /// Every window starting at or before it is closed.
     pub fn last_closed_start(&self, watermark: i64) -> i64 {
