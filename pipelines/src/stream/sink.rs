@@ -130,7 +130,7 @@ impl TrendSink {
                 url_without_password: redact(url),
                 source,
             })?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        migrate(&pool).await?;
         Ok(TrendSink {
             pool,
             group: group.to_owned(),
@@ -401,6 +401,35 @@ impl TrendSink {
             .map_err(query_error(DURING))?;
         Ok(())
     }
+}
+
+/// Applies the pipelines migrations, serialised across processes by a named lock.
+///
+/// sqlx's own migration lock is `GET_LOCK(name, -1)`, which MariaDB treats as "do not
+/// wait", so two instances starting together could both migrate and one would then see
+/// the other's half-applied ("dirty") migration and fail. A bounded `GET_LOCK` held on
+/// the migrating connection closes that race.
+pub async fn migrate(pool: &MySqlPool) -> Result<(), SinkError> {
+    const DURING: &str = "taking the migration lock";
+    let mut conn = pool.acquire().await.map_err(query_error(DURING))?;
+    let locked: Option<i64> =
+        sqlx::query_scalar("SELECT GET_LOCK('petadota_pipelines_migrate', 120)")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(query_error(DURING))?;
+    if locked != Some(1) {
+        return Err(SinkError::Query {
+            during: DURING,
+            source: sqlx::Error::Protocol(
+                "another instance held the migration lock for 120 s".into(),
+            ),
+        });
+    }
+    let outcome = sqlx::migrate!("./migrations").run_direct(&mut *conn).await;
+    let _ = sqlx::query("SELECT RELEASE_LOCK('petadota_pipelines_migrate')")
+        .execute(&mut *conn)
+        .await;
+    outcome.map_err(SinkError::from)
 }
 
 /// Retries a sink step that InnoDB aborted as a deadlock victim (instances in one group
