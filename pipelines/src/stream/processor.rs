@@ -128,7 +128,7 @@ impl TrendsProcessor {
             if let Some(aggregator) = self.partitions.get_mut(&partition) {
                 windows.extend(aggregator.take_updates());
             }
-            if let Some(flush) = self.flush_of(partition, windows) {
+            if let Some(flush) = self.flush_of(partition, latest_emissions(windows)) {
                 flushes.push(flush);
             }
         }
@@ -166,4 +166,15 @@ impl TrendsProcessor {
         owned.sort_unstable();
         owned
     }
+}
+
+/// Keeps only the last emission of each window (oldest window first). Emissions are
+/// upserts of the same rows and the final one comes last, so writing only the latest is
+/// equivalent, and during catch-up it skips provisional results superseded within one batch.
+fn latest_emissions(windows: Vec<ClosedWindow>) -> Vec<ClosedWindow> {
+    let mut latest: BTreeMap<i64, ClosedWindow> = BTreeMap::new();
+    for window in windows {
+        latest.insert(window.start, window);
+    }
+    latest.into_values().collect()
 }
