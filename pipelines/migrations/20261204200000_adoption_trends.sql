@@ -19,7 +19,10 @@ CREATE TABLE IF NOT EXISTS adoption_trend_parts (
 CREATE TABLE IF NOT EXISTS adoption_trend_windows (
     window_start_ms BIGINT       NOT NULL PRIMARY KEY,
     window_end_ms   BIGINT       NOT NULL,
-    rescored_at     TIMESTAMP(6) NULL
+    rescored_at     TIMESTAMP(6) NULL,
+    -- Bumped by every re-score under the row lock: readers of the `trends` topic keep the
+    -- message with the highest revision per key, whatever order deliveries arrive in.
+    revision        BIGINT       NOT NULL DEFAULT 0
 ) ENGINE = InnoDB;
 
 -- The result: top-K keys per window and dimension, summed over all partitions and

@@ -114,6 +114,9 @@ async fn group_with_rebalance_and_restart_matches_the_reference() {
         // Stopping drains and re-ranks nothing new: the rows are unchanged.
         assert_eq!(stored_trends(&pool).await, want);
         assert!(!want.is_empty());
+        // The trends topic, read as "highest revision per key wins", says the same.
+        let published = latest_published(&brokers, "interactions-trends").await;
+        assert_eq!(published, ranking_by_window(&want));
         pool.close().await;
     })
     .await;
@@ -218,4 +221,72 @@ async fn hostile_events_go_to_dead_letters_and_never_stop_the_processor() {
         assert_eq!(summary.counters.dead_lettered, hostile.len() as u64);
     })
     .await;
+}
+
+/// (key, rank, weighted) of one ranked row.
+type RankedRow = (String, u32, u64);
+type Ranking = std::collections::BTreeMap<(i64, String), Vec<RankedRow>>;
+
+fn ranking_by_window(rows: &[Row6]) -> Ranking {
+    let mut ranking = Ranking::new();
+    for row in rows {
+        ranking
+            .entry((row.window_start_ms, row.dimension.clone()))
+            .or_default()
+            .push((row.key.clone(), row.rank, row.weighted));
+    }
+    for entries in ranking.values_mut() {
+        entries.sort_by_key(|entry| entry.1);
+    }
+    ranking
+}
+
+/// Reads the whole `trends` topic and keeps, per window and dimension, the message with
+/// the highest revision.
+async fn latest_published(brokers: &str, topic: &str) -> Ranking {
+    let reader: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", "trends-reader")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .expect("trends reader");
+    reader.subscribe(&[topic]).expect("subscribe");
+    let mut latest: std::collections::BTreeMap<(i64, String), (i64, Vec<RankedRow>)> =
+        std::collections::BTreeMap::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut quiet_since = std::time::Instant::now();
+    while std::time::Instant::now() < deadline
+        && (latest.is_empty() || quiet_since.elapsed() < Duration::from_secs(3))
+    {
+        let Some(Ok(message)) = reader.poll(Duration::from_millis(200)) else {
+            continue;
+        };
+        quiet_since = std::time::Instant::now();
+        let value: serde_json::Value =
+            serde_json::from_slice(message.payload().unwrap_or_default()).expect("JSON ranking");
+        let key = (
+            value["window_start_ms"].as_i64().expect("window_start_ms"),
+            value["dimension"].as_str().expect("dimension").to_owned(),
+        );
+        let revision = value["revision"].as_i64().expect("revision");
+        let rows = value["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| {
+                (
+                    row["key"].as_str().expect("key").to_owned(),
+                    row["rank"].as_u64().expect("rank") as u32,
+                    row["weighted"].as_u64().expect("weighted"),
+                )
+            })
+            .collect();
+        if latest.get(&key).is_none_or(|(seen, _)| *seen < revision) {
+            latest.insert(key, (revision, rows));
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(key, (_, rows))| (key, rows))
+        .collect()
 }

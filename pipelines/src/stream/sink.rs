@@ -71,6 +71,8 @@ pub struct RankedWindow {
     pub window_end_ms: i64,
     #[serde(serialize_with = "serialize_dimension")]
     pub dimension: Dimension,
+    /// Increases with every re-score of the window: the latest ranking has the highest.
+    pub revision: i64,
     pub rows: Vec<TrendRow>,
 }
 
@@ -306,15 +308,26 @@ impl TrendSink {
                 },
             });
         }
-        let ranked = rank_window(start, end, size, totals, &self.score);
-        for window in &ranked {
+        sqlx::query(
+            "UPDATE adoption_trend_windows SET rescored_at = CURRENT_TIMESTAMP(6), \
+             revision = revision + 1 WHERE window_start_ms = ?",
+        )
+        .bind(start)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error(DURING))?;
+        let revision: i64 = sqlx::query_scalar(
+            "SELECT revision FROM adoption_trend_windows WHERE window_start_ms = ?",
+        )
+        .bind(start)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error(DURING))?;
+        let mut ranked = rank_window(start, end, size, totals, &self.score);
+        for window in &mut ranked {
+            window.revision = revision;
             self.replace_rows(&mut tx, window).await?;
         }
-        sqlx::query("UPDATE adoption_trend_windows SET rescored_at = CURRENT_TIMESTAMP(6) WHERE window_start_ms = ?")
-            .bind(start)
-            .execute(&mut *tx)
-            .await
-            .map_err(query_error(DURING))?;
         tx.commit().await.map_err(query_error(DURING))?;
         Ok(ranked)
     }
@@ -506,6 +519,7 @@ pub fn rank_window(
             window_start_ms: start,
             window_end_ms: end,
             dimension,
+            revision: 0,
             rows: top_k(dimension, keys, params),
         })
         .collect()
