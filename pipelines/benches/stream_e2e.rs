@@ -237,6 +237,13 @@ async fn latency(brokers: &str, rate: u32, seconds: i64) -> BenchResult<()> {
         .collect();
     delays.sort_unstable();
     let snapshot = counters.snapshot();
+    let mut cleanup = MySqlConnection::connect("mysql://root@127.0.0.1:3306/test").await?;
+    sqlx::query("DROP DATABASE IF EXISTS stream_bench_latency")
+        .execute(&mut cleanup)
+        .await?;
+    sqlx::query("DROP DATABASE IF EXISTS stream_bench_throughput")
+        .execute(&mut cleanup)
+        .await?;
     println!(
         "latency: produced {} events in {:.1} s ({achieved:.0}/s, target {rate}/s); trends counted {}, late {}; \
          {} windows: close->MySQL delay p50 {} ms, p99 {} ms, max {} ms",
