@@ -7,11 +7,19 @@ use clap::Subcommand;
 pub enum PipelineCommand {
     /// Fetch dog and cat images into object storage and catalogue them in MySQL.
     IngestImages(crate::ingest::cli::IngestImagesArgs),
+    /// Produce realistic interaction events (views, likes, adoption requests) into Kafka.
+    SimulateInteractions(crate::stream::SimulateArgs),
+    /// Consume interaction events and write windowed adoption trends to MySQL and Kafka.
+    Trends(Box<crate::stream::TrendsArgs>),
 }
 
 /// Runs one pipeline subcommand to completion.
 pub fn run(command: PipelineCommand) -> anyhow::Result<()> {
     match command {
         PipelineCommand::IngestImages(args) => crate::ingest::cli::run(&args),
+        PipelineCommand::SimulateInteractions(args) => {
+            crate::stream::cli::simulate_interactions(args)
+        }
+        PipelineCommand::Trends(args) => crate::stream::cli::trends(*args),
     }
 }

@@ -7,3 +7,4 @@ pub mod cli;
 pub mod db;
 pub mod ingest;
 pub mod storage;
+pub mod stream;

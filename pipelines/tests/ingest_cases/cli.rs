@@ -37,7 +37,9 @@ fn file_env_and_flags_layer_with_flags_winning() {
         "60",
         "--storage",
         "file:///srv/img",
-    ]);
+    ]) else {
+        panic!("ingest-images parses as IngestImages");
+    };
     let env = [
         ("PETADOTA_INGEST_CONFIG", file.display().to_string()),
         ("PETADOTA_INGEST_CATS", "16".to_owned()),
