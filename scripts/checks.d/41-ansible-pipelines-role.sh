@@ -2,7 +2,7 @@
 # Runs the `pipelines` role FOR REAL with ansible-playbook (connection local) into a scratch root and
 # proves that it:
 #   1. installs the staged binary, verifies its SHA-256 on the host and links /usr/local/bin/petadota;
-#   2. writes ingest-images.toml and trends.toml with the contract's values (parsed, compared exactly;
+#   2. writes ingest-images.toml and trends.yaml with the contract's values (parsed, compared exactly;
 #      the Kafka brokers come from the inventory's kafka hosts) and 0640 root:<service group>;
 #   3. writes hardened units that `systemd-analyze verify` accepts, and a timer whose OnCalendar
 #      systemd parses, only when Airflow does not schedule ingestion (and removes it when it does);
@@ -25,8 +25,10 @@ cp -R "$REPO/tests/ansible/group_vars" "$REPO/tests/ansible/inventory.yml" \
 # systemd-analyze verify --root needs the distribution's units (targets the units depend on).
 cp -R /lib/systemd/system "$root/usr/lib/systemd/"
 
-# The stand-in for the petadota binary: any small executable that accepts `--version`.
-cp /bin/true "$play/files/petadota"
+# The real petadota binary: the role runs `--version` and checks each config it writes with
+# `pipeline ... --check-config`, so the keys the role writes are the keys the pipelines read.
+cargo build --quiet --bin petadota --manifest-path "$REPO/Cargo.toml"
+cp "$REPO/target/debug/petadota" "$play/files/petadota"
 (cd "$play/files" && sha256sum petadota >petadota.sha256)
 good_sha=$(cut -d' ' -f1 "$play/files/petadota.sha256")
 
@@ -53,8 +55,8 @@ link=$root/usr/local/bin/petadota
 [[ $(stat -c %a "$root/usr/local/lib/petadota/petadota-${good_sha:0:16}") == 755 ]] || fail "binary mode"
 
 echo "41-ansible-pipelines-role: configs match the contract"
-python3 - "$root/etc/petadota" <<'PY'
-import sys, tomllib, os, grp, stat
+"$VENV/bin/python" - "$root/etc/petadota" <<'PY'
+import sys, tomllib, os, grp, stat, yaml
 d = sys.argv[1]
 def load(name):
     path = os.path.join(d, name)
@@ -62,24 +64,30 @@ def load(name):
     assert stat.S_IMODE(st.st_mode) == 0o640, f"{name}: mode {oct(st.st_mode)}"
     assert st.st_uid == 0 and grp.getgrgid(st.st_gid).gr_name == "petadota", f"{name}: owner"
     with open(path, "rb") as f:
-        return tomllib.load(f)
+        return tomllib.load(f) if name.endswith(".toml") else yaml.safe_load(f)
 ingest = load("ingest-images.toml")
 assert ingest == {
     "dogs": 200, "cats": 200, "storage": "gs://petadota-dev-images/images",
-    "database_url_secret": "pipelines-database-url", "concurrency": 8,
+    "database": "mysql://pipelines@10.20.0.21:3306/petadota",
+    "database_password_file": "/run/petadota-ingest-images/mysql-password", "concurrency": 8,
 }, ingest
-trends = load("trends.toml")
+trends = load("trends.yaml")
 assert trends == {
-    "brokers": ["10.20.0.11:9092"], "topic": "interactions", "group": "petadota-trends",
-    "window": "5m", "slide": "1m", "top_k": 20, "output_topic": "trends",
-    "dead_letter_topic": "interactions-dlq", "database_url_secret": "pipelines-database-url",
+    "brokers": "10.20.0.11:9092", "topic": "interactions", "group": "petadota-trends",
+    "window": "5m", "slide": "1m", "lateness": "1m", "top_k": 20, "output_topic": "trends",
+    "dead_letter_topic": "interactions-dlq",
+    "database_url": "mysql://pipelines@10.20.0.21:3306/petadota",
+    "database_password_file": "/run/petadota-trends/mysql-password",
 }, trends
 PY
 
 echo "41-ansible-pipelines-role: units written, hardened and valid"
 units=$root/etc/systemd/system
 trends_unit=$units/petadota-trends@.service ingest_unit=$units/petadota-ingest-images.service
-grep -qx 'ExecStart=/usr/local/bin/petadota pipeline trends --config /etc/petadota/trends.toml' "$trends_unit" || fail "trends ExecStart"
+grep -qx 'ExecStart=/usr/local/bin/petadota pipeline trends --config /etc/petadota/trends.yaml' "$trends_unit" || fail "trends ExecStart"
+grep -qx 'ExecStartPre=+/usr/local/sbin/petadota-fetch-secret mysql-pipelines-password /run/petadota-trends/mysql-password petadota' "$trends_unit" || fail "trends fetches its password"
+grep -qx 'ExecStartPre=+/usr/local/sbin/petadota-fetch-secret mysql-pipelines-password /run/petadota-ingest-images/mysql-password petadota' "$ingest_unit" || fail "ingestion fetches its password"
+[[ -x $root/usr/local/sbin/petadota-fetch-secret ]] || fail "the secret fetcher is not installed"
 grep -qx 'ExecStart=/usr/local/bin/petadota pipeline ingest-images --config /etc/petadota/ingest-images.toml' "$ingest_unit" || fail "ingest ExecStart"
 for unit in "$trends_unit" "$ingest_unit"; do
   for line in User=petadota Group=petadota NoNewPrivileges=true ProtectSystem=strict PrivateTmp=true \

@@ -314,8 +314,30 @@ fn kafka(stack: &Stack, f: &mut Findings) {
         f.error(
             "kafka.version",
             format!("Kafka `{}` is not a 4.x release", kafka.version),
-            "petadota runs Kafka 4.x in KRaft mode: write e.g. `4.1.1`",
+            "petadota runs Kafka 4.x in KRaft mode: write e.g. `4.0.0`",
         );
+    }
+    match &kafka.sha512 {
+        Some(sum)
+            if sum.len() != 128
+                || !sum
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) =>
+        {
+            f.error("kafka.sha512", "the checksum is not 128 lower-case hex digits", "copy the SHA-512 from Apache's .sha512 file for the release tarball, without spaces");
+        }
+        None if kafka.version != super::model::DEFAULT_KAFKA_VERSION => {
+            f.error(
+                "kafka.version",
+                format!("Kafka {} needs its tarball checksum", kafka.version),
+                format!(
+                    "add kafka.sha512 (Apache's published SHA-512 of kafka_2.13-{}.tgz), or use {}",
+                    kafka.version,
+                    super::model::DEFAULT_KAFKA_VERSION
+                ),
+            );
+        }
+        _ => {}
     }
     f.unique(
         "topic",
@@ -501,11 +523,16 @@ fn pipelines(stack: &Stack, f: &mut Findings) {
     if let Some(trends) = &stack.pipelines.trends {
         let base = "pipelines.trends";
         let topic_names: Vec<String> = stack.kafka.topics.iter().map(|t| t.name.clone()).collect();
-        let dead_letter = trends.dead_letter_topic();
+        // A derived dead-letter name is only worth reporting once the input topic is right.
+        let dead_letter = match &trends.dead_letter_topic {
+            Some(explicit) => Some(explicit.clone()),
+            None if topic_names.contains(&trends.topic) => Some(trends.dead_letter_topic()),
+            None => None,
+        };
         for (field, topic) in [
             ("topic", Some(&trends.topic)),
             ("output_topic", trends.output_topic.as_ref()),
-            ("dead_letter_topic", Some(&dead_letter)),
+            ("dead_letter_topic", dead_letter.as_ref()),
         ] {
             if let Some(topic) = topic
                 && !topic_names.contains(topic)
@@ -669,7 +696,27 @@ fn user_reference(stack: &Stack, f: &mut Findings, path: &str, user: Option<&str
             "the pipeline needs a MySQL user and mysql.users is empty",
             "declare a user under mysql.users with a password_secret",
         ),
-        _ => {}
+        Some(name) => workers_can_read(stack, f, path, name),
+        None => workers_can_read(stack, f, path, &stack.mysql.users[0].name),
+    }
+}
+
+/// The workers fetch the pipelines' password at unit start, so their service account must be
+/// allowed to read it.
+fn workers_can_read(stack: &Stack, f: &mut Findings, path: &str, name: &str) {
+    if let Some((index, user)) = stack
+        .mysql
+        .users
+        .iter()
+        .enumerate()
+        .find(|(_, u)| u.name == name)
+        && !user.readers.contains(&super::model::HostRole::Workers)
+    {
+        f.error(
+            format!("mysql.users[{index}].readers"),
+            format!("the pipelines connect as `{name}`, but the workers may not read its password (used by {path})"),
+            "add `workers` to this user's readers",
+        );
     }
 }
 

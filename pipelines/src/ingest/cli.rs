@@ -20,6 +20,10 @@ pub struct IngestImagesArgs {
     /// TOML config file (default: $PETADOTA_INGEST_CONFIG if set).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Check the settings (file, environment, flags) and exit without fetching anything. Secret
+    /// files are not read, so a deployment can check a config before the secrets are in place.
+    #[arg(long)]
+    pub check_config: bool,
     /// Dog images to fetch from the Dog CEO API.
     #[arg(long, value_name = "N")]
     pub dogs: Option<u32>,
@@ -104,9 +108,13 @@ impl IngestImagesArgs {
             }
             None => Settings::default(),
         };
-        let settings = file
+        let mut settings = file
             .merge(Settings::from_env(env.iter().cloned())?)
             .merge(self.as_settings());
+        if self.check_config {
+            settings.database_password_file = None;
+            settings.cat_api_key_file = None;
+        }
         Ok(IngestConfig::resolve(settings, lookup(ENV_CAT_API_KEY))?)
     }
 }
@@ -114,6 +122,13 @@ impl IngestImagesArgs {
 /// Runs the pipeline to completion on its own runtime.
 pub fn run(args: &IngestImagesArgs) -> anyhow::Result<()> {
     let config = args.resolve(std::env::vars())?;
+    if args.check_config {
+        println!(
+            "ingest-images settings are valid: {} dog(s), {} cat(s), concurrency {}",
+            config.dogs, config.cats, config.concurrency
+        );
+        return Ok(());
+    }
     let show_bar = progress::wants_bar(config.log_format);
     progress::init_logging(config.log_format, show_bar);
     let runtime = tokio::runtime::Builder::new_multi_thread()

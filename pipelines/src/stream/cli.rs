@@ -47,7 +47,15 @@ async fn termination() {
 /// `petadota pipeline trends`.
 pub fn trends(args: TrendsArgs) -> anyhow::Result<()> {
     init_logging();
+    let check_only = args.check_config;
     let settings = TrendsSettings::load(args).context("invalid trends configuration")?;
+    if check_only {
+        println!(
+            "trends settings are valid: topic {} in group {}, top {}",
+            settings.topic, settings.group, settings.score.top_k
+        );
+        return Ok(());
+    }
     let counters = Arc::new(Counters::default());
     let summary = runtime()?
         .block_on(super::trends::run_trends(settings, termination(), counters))

@@ -63,6 +63,10 @@ pub struct TrendsArgs {
     /// YAML config file (see pipelines/examples/trends.yaml).
     #[arg(long, env = "TRENDS_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Check the settings (file, environment, flags) and exit without connecting. The password
+    /// file is not read, so a deployment can check a config before the secret is in place.
+    #[arg(long)]
+    pub check_config: bool,
     /// Kafka bootstrap servers, comma-separated [default: 127.0.0.1:9092].
     #[arg(long, env = "TRENDS_BROKERS")]
     pub brokers: Option<String>,
@@ -87,9 +91,13 @@ pub struct TrendsArgs {
     /// Keys kept per dimension and window [default: 20].
     #[arg(long, env = "TRENDS_TOP_K")]
     pub top_k: Option<usize>,
-    /// MySQL URL, e.g. mysql://pipelines:pw@10.0.0.5:3306/petadota (required).
+    /// MySQL URL, e.g. mysql://pipelines@10.0.0.5:3306/petadota (required).
     #[arg(long, env = "TRENDS_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// File holding the MySQL password, which replaces the URL's (so no password sits in a
+    /// config file or the environment; the unit fetches it from Secret Manager at start).
+    #[arg(long, env = "TRENDS_DATABASE_PASSWORD_FILE")]
+    pub database_password_file: Option<PathBuf>,
     /// Topic for invalid events with their reason [default: interactions-dead-letter].
     #[arg(long, env = "TRENDS_DEAD_LETTER_TOPIC")]
     pub dead_letter_topic: Option<String>,
@@ -120,6 +128,7 @@ pub struct TrendsFile {
     pub weights: Option<Weights>,
     pub top_k: Option<usize>,
     pub database_url: Option<String>,
+    pub database_password_file: Option<PathBuf>,
     pub dead_letter_topic: Option<String>,
     pub output_topic: Option<String>,
     pub baseline_windows: Option<usize>,
@@ -160,6 +169,26 @@ fn duration_field(
 ) -> Result<i64, ConfigError> {
     let text = flag.or(file).unwrap_or_else(|| default.to_owned());
     parse_duration_ms(&text).map_err(|message| ConfigError::Invalid { field, message })
+}
+
+/// Puts the password read from `file` (trimmed) into `url`, replacing any it has.
+fn with_password_file(url: String, file: Option<PathBuf>) -> Result<String, ConfigError> {
+    let Some(path) = file else { return Ok(url) };
+    let password = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let mut parsed = url::Url::parse(&url).map_err(|error| ConfigError::Invalid {
+        field: "database_url",
+        message: format!("not a URL: {error}"),
+    })?;
+    parsed
+        .set_password(Some(password.trim()))
+        .map_err(|()| ConfigError::Invalid {
+            field: "database_url",
+            message: "this URL cannot carry a password".into(),
+        })?;
+    Ok(parsed.into())
 }
 
 impl TrendsSettings {
@@ -232,10 +261,14 @@ impl TrendsSettings {
             windows,
             weights,
             score,
-            database_url: args
-                .database_url
-                .or(file.database_url)
-                .ok_or(ConfigError::Missing("database_url"))?,
+            database_url: with_password_file(
+                args.database_url
+                    .or(file.database_url)
+                    .ok_or(ConfigError::Missing("database_url"))?,
+                args.database_password_file
+                    .or(file.database_password_file)
+                    .filter(|_| !args.check_config),
+            )?,
             dead_letter_topic: args
                 .dead_letter_topic
                 .or(file.dead_letter_topic)
@@ -311,6 +344,7 @@ mod tests {
         assert!(TrendsFile::parse("windw: 5m\n", "t").is_err());
         let file = TrendsFile {
             database_url: Some("mysql://x/y".into()),
+            database_password_file: None,
             window: Some("5m".into()),
             slide: Some("2m".into()),
             ..TrendsFile::default()
@@ -327,5 +361,46 @@ mod tests {
         let text = include_str!("../../examples/trends.yaml");
         let file = TrendsFile::parse(text, "examples/trends.yaml").unwrap();
         TrendsSettings::resolve(TrendsArgs::default(), file).unwrap();
+    }
+
+    #[test]
+    fn the_password_file_replaces_the_urls_password() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("mysql-password");
+        std::fs::write(&path, "s3cr@t/?\n").expect("write");
+        let url = with_password_file(
+            "mysql://pipelines:old@10.0.0.5:3306/petadota".into(),
+            Some(path),
+        )
+        .expect("valid");
+        assert_eq!(
+            url,
+            "mysql://pipelines:s3cr%40t%2F%3F@10.0.0.5:3306/petadota"
+        );
+        let missing = with_password_file("mysql://p@h/db".into(), Some(dir.path().join("absent")));
+        assert!(matches!(missing, Err(ConfigError::Read { .. })));
+        assert_eq!(
+            with_password_file("mysql://p@h/db".into(), None).expect("unchanged"),
+            "mysql://p@h/db"
+        );
+    }
+
+    #[test]
+    fn check_config_does_not_read_the_password_file() {
+        let file = TrendsFile {
+            database_url: Some("mysql://p@h/db".into()),
+            database_password_file: Some("/nonexistent/mysql-password".into()),
+            ..TrendsFile::default()
+        };
+        let checking = TrendsArgs {
+            check_config: true,
+            ..TrendsArgs::default()
+        };
+        assert!(TrendsSettings::resolve(checking, file.clone()).is_ok());
+        let running = TrendsArgs::default();
+        assert!(matches!(
+            TrendsSettings::resolve(running, file),
+            Err(ConfigError::Read { .. })
+        ));
     }
 }

@@ -29,6 +29,7 @@ pub struct GroupVars {
     pub mysql_users: Vec<User>,
     pub mysql_user_host: String,
     pub mysql_backup_bucket: Option<String>,
+    pub pipelines_database: Option<Database>,
     pub pipelines_ingest: Option<Ingest>,
     pub pipelines_trends: Option<Trends>,
     pub airflow_enabled: bool,
@@ -51,6 +52,15 @@ pub struct User {
     pub databases: Vec<String>,
 }
 
+/// Where the pipelines keep their data; the password stays in Secret Manager and is fetched
+/// on the worker when a unit starts.
+#[derive(Debug, Serialize)]
+pub struct Database {
+    pub name: String,
+    pub user: String,
+    pub password_secret: String,
+}
+
 /// Image ingestion settings for the pipelines role.
 #[derive(Debug, Serialize)]
 pub struct Ingest {
@@ -58,7 +68,6 @@ pub struct Ingest {
     pub dogs: u32,
     pub cats: u32,
     pub bucket: String,
-    pub database_url_secret: String,
 }
 
 /// Trends processor settings for the pipelines role.
@@ -68,12 +77,12 @@ pub struct Trends {
     pub group: String,
     pub window: String,
     pub slide: String,
+    pub lateness: String,
     pub top_k: u32,
     /// Processors per worker: the stack's total spread over the workers, rounded up.
     pub instances: u32,
     pub output_topic: Option<String>,
     pub dead_letter_topic: String,
-    pub database_url_secret: String,
 }
 
 impl GroupVars {
@@ -121,27 +130,47 @@ impl GroupVars {
             mysql_user_host: Cidr::parse(&stack.network.cidr)
                 .map_or_else(|_| "%".to_owned(), Cidr::with_netmask),
             mysql_backup_bucket: mysql.backup_bucket.clone(),
+            pipelines_database: pipelines_database(stack),
             pipelines_ingest: stack.pipelines.ingest_images.as_ref().map(|i| Ingest {
                 schedule: i.schedule.clone(),
                 dogs: i.dogs,
                 cats: i.cats,
                 bucket: i.bucket.clone(),
-                database_url_secret: stack.database_url_secret(),
             }),
             pipelines_trends: stack.pipelines.trends.as_ref().map(|t| Trends {
                 topic: t.topic.clone(),
                 group: t.consumer_group.clone(),
                 window: t.window.clone(),
                 slide: t.slide.clone(),
+                lateness: t.allowed_lateness.clone(),
                 top_k: t.top_k,
                 instances: t.instances.div_ceil(stack.workers.count.max(1)),
                 output_topic: t.output_topic.clone(),
                 dead_letter_topic: t.dead_letter_topic(),
-                database_url_secret: stack.database_url_secret(),
             }),
             airflow_enabled: stack.airflow.mode != AirflowMode::None,
         }
     }
+}
+
+/// The database and user the pipelines connect as: ingestion's choice, else the first of each.
+fn pipelines_database(stack: &Stack) -> Option<Database> {
+    if !stack.has_pipelines() {
+        return None;
+    }
+    let ingest = stack.pipelines.ingest_images.as_ref();
+    let name = ingest
+        .and_then(|i| i.database.clone())
+        .or_else(|| stack.mysql.databases.first().cloned())?;
+    let user = match ingest.and_then(|i| i.user.as_deref()) {
+        Some(name) => stack.mysql.users.iter().find(|u| u.name == name),
+        None => stack.mysql.users.first(),
+    }?;
+    Some(Database {
+        name,
+        user: user.name.clone(),
+        password_secret: user.password_secret.clone(),
+    })
 }
 
 /// The KRaft cluster id: a UUID-sized value as 22 characters of URL-safe base64, derived from
