@@ -99,6 +99,7 @@ async fn tansu_group_with_restart_matches_the_reference() {
             member_a.counters.snapshot(),
             member_b.counters.snapshot()
         );
+        let counters_a = member_a.counters.clone();
         member_a.task.abort();
         let _ = member_a.task.await;
         produce(&producer, &topic, rest).await;
@@ -125,7 +126,15 @@ async fn tansu_group_with_restart_matches_the_reference() {
         assert!(got == want, "{}", describe_difference(&got, &want));
         let summary_b = stop_member(member_b).await;
         let summary_a2 = stop_member(member_a2).await;
-        assert!(summary_b.counters.dead_lettered + summary_a2.counters.dead_lettered <= 1);
+        // Dead letters are at least once: one written before a rebalance whose offset was not
+        // yet committed is written again by the partition's next owner.
+        let dead_lettered = counters_a.snapshot().dead_lettered
+            + summary_b.counters.dead_lettered
+            + summary_a2.counters.dead_lettered;
+        assert!(
+            (1..=3).contains(&dead_lettered),
+            "the hostile event was dead-lettered {dead_lettered} times"
+        );
         pool.close().await;
     })
     .await;
