@@ -319,16 +319,26 @@ fn iam(
     }
     let mut bucket_bindings = Vec::new();
     if let Some(ingest) = &stack.pipelines.ingest_images {
-        for (suffix, role) in [
-            ("creator", "roles/storage.objectCreator"),
-            ("viewer", "roles/storage.objectViewer"),
-        ] {
-            bucket_bindings.push(BucketBinding {
-                resource: format!("workers_{}_{suffix}", buckets[&ingest.bucket]),
-                bucket_resource: buckets[&ingest.bucket].clone(),
-                role,
-                role_of: "workers",
-            });
+        // Airflow runs ingestion itself (see render::airflow), so it writes images too.
+        for writer in [HostRole::Workers, HostRole::Airflow]
+            .into_iter()
+            .filter(|r| roles.contains(r))
+        {
+            for (suffix, role) in [
+                ("creator", "roles/storage.objectCreator"),
+                ("viewer", "roles/storage.objectViewer"),
+            ] {
+                bucket_bindings.push(BucketBinding {
+                    resource: format!(
+                        "{}_{}_{suffix}",
+                        writer.as_str(),
+                        buckets[&ingest.bucket]
+                    ),
+                    bucket_resource: buckets[&ingest.bucket].clone(),
+                    role,
+                    role_of: writer.as_str(),
+                });
+            }
         }
     }
     if let Some(backup) = &stack.mysql.backup_bucket {
