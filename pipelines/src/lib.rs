@@ -4,3 +4,6 @@
 //! infrastructure also runs the workloads (`petadota pipeline ...`).
 
 pub mod cli;
+pub mod db;
+pub mod ingest;
+pub mod storage;
