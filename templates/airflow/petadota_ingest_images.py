@@ -79,8 +79,10 @@ if CONFIG.get("ingest"):
             return int(match.group(1))
 
         @common.task(retries=0)
-        def check_images_stored(run_id: int) -> dict:
-            """Fails the DAG run when the pipeline's run stored nothing."""
+        def check_images_stored(ingest_run: int) -> dict:
+            """Fails the DAG run when the pipeline's run stored nothing. (Not `run_id`: that name
+            is Airflow's own context key.)"""
+            run_id = ingest_run
             with common.connect(CONFIG) as connection, connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT id, status, finished_at, fetched, stored, duplicate "
