@@ -5,11 +5,15 @@ use crate::support::{example_stacks, render};
 use petadota::render::Rendered;
 
 /// Every generated file under a header; files copied verbatim from templates/ansible (the
-/// roles and site.yml, snapshotted once in their own right by the Ansible checks) by name only.
+/// roles and site.yml, snapshotted once in their own right by the Ansible checks) and from
+/// templates/airflow (the static DAG files, checked by scripts/checks.d/50-airflow-dags.sh) by
+/// name only. The DAGs' petadota_stack.json is rendered from the stack, so it is shown in full.
 fn combined(rendered: &Rendered) -> String {
     let mut out = String::new();
     for (path, contents) in rendered.files() {
-        let copied = path.contains("/roles/") || path.ends_with("/site.yml");
+        let copied = path.contains("/roles/")
+            || path.ends_with("/site.yml")
+            || (path.contains("/dags/") && path.ends_with(".py"));
         if copied {
             out.push_str(&format!(
                 "===== {path} (copied verbatim, {} bytes) =====\n",

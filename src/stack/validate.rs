@@ -654,19 +654,18 @@ fn dags(stack: &Stack, f: &mut Findings) {
             "retry a failed task a few times (0 to 10); a persistent failure should alert",
         );
     }
-    let positive = |f: &mut Findings, path: &str, text: &str, hint: &str| match duration::parse(
-        text,
-    ) {
-        Ok(d) if d.is_zero() => {
-            f.error(path, format!("`{text}` is zero"), hint);
-            None
-        }
-        Ok(d) => Some(d),
-        Err(reason) => {
-            f.error(path, reason, hint);
-            None
-        }
-    };
+    let positive =
+        |f: &mut Findings, path: &str, text: &str, hint: &str| match duration::parse(text) {
+            Ok(d) if d.is_zero() => {
+                f.error(path, format!("`{text}` is zero"), hint);
+                None
+            }
+            Ok(d) => Some(d),
+            Err(reason) => {
+                f.error(path, reason, hint);
+                None
+            }
+        };
     positive(
         f,
         "airflow.retry_delay",
@@ -679,9 +678,19 @@ fn dags(stack: &Stack, f: &mut Findings) {
         &airflow.ingest_timeout,
         "write how long one ingestion run may take, e.g. 1h",
     );
-    f.check("airflow.report_schedule", "the report schedule", cron::check(&airflow.report_schedule), "write five cron fields, e.g. \"30 0 * * *\" for 00:30 UTC, or @daily");
+    f.check(
+        "airflow.report_schedule",
+        "the report schedule",
+        cron::check(&airflow.report_schedule),
+        "write five cron fields, e.g. \"30 0 * * *\" for 00:30 UTC, or @daily",
+    );
     let health = &airflow.trends_health;
-    f.check("airflow.trends_health.schedule", "the health-check schedule", cron::check(&health.schedule), "write five cron fields, e.g. \"*/5 * * * *\" for every five minutes");
+    f.check(
+        "airflow.trends_health.schedule",
+        "the health-check schedule",
+        cron::check(&health.schedule),
+        "write five cron fields, e.g. \"*/5 * * * *\" for every five minutes",
+    );
     if health.max_lag == 0 {
         f.error(
             "airflow.trends_health.max_lag",

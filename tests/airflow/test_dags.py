@@ -69,6 +69,10 @@ def check_stack(path: Path) -> int:
         print(f"{path.name}: no Airflow, no DAGs")
         return 0
     assert folder.is_dir(), f"{folder} missing: run `petadota render {path}`"
+    # One Airflow reads one DAGs folder; this process reads several, so forget the previous
+    # folder's helper module (it holds the path of its petadota_stack.json).
+    sys.modules.pop("petadota_common", None)
+    sys.path[:] = [p for p in sys.path if not p.endswith("/dags")]
     bag = DagBag(str(folder))
     assert bag.import_errors == {}, f"{folder}: import errors {bag.import_errors}"
     want = expected(stack)

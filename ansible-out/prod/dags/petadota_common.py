@@ -102,12 +102,16 @@ def connect(config: dict):
     url = urllib.parse.urlsplit(database_url(config))
     if url.scheme not in ("mysql", "mariadb"):
         raise RuntimeError("the database URL must start with mysql://")
+    # Everything but the host comes from the URL as pymysql's keyword arguments.
+    login = {
+        "user": urllib.parse.unquote(url.username or ""),
+        "password": urllib.parse.unquote(url.password or ""),
+        "database": urllib.parse.unquote(url.path.lstrip("/")),
+    }
     return pymysql.connect(
         host=url.hostname or "127.0.0.1",
         port=url.port or 3306,
-        user=urllib.parse.unquote(url.username or ""),
-        password=urllib.parse.unquote(url.password or ""),
-        database=urllib.parse.unquote(url.path.lstrip("/")),
+        **login,
         autocommit=True,
         connect_timeout=10,
         cursorclass=pymysql.cursors.DictCursor,
