@@ -308,7 +308,10 @@ impl Shared<'_> {
         let snapshot = {
             let mut counts = self.lock_counts();
             counts.record(outcome, fetched);
-            (counts.finished_images() % FLUSH_EVERY == 0).then(|| counts.clone())
+            counts
+                .finished_images()
+                .is_multiple_of(FLUSH_EVERY)
+                .then(|| counts.clone())
         };
         self.progress.image_done(outcome);
         if let Some(counts) = snapshot
