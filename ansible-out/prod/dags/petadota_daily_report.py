@@ -44,9 +44,15 @@ CREATE TABLE IF NOT EXISTS petadota_daily_report (
 
 
 def report_day(context: dict) -> dt.date:
-    """The UTC day before the run's logical date (the run at 00:30 reports yesterday)."""
-    logical = context.get("logical_date") or dt.datetime.now(dt.timezone.utc)
-    return (logical.astimezone(dt.timezone.utc) - dt.timedelta(days=1)).date()
+    """The UTC day before the run was due (the run at 00:30 reports yesterday). The end of the
+    data interval is when the run was due under both Airflow 3's cron trigger timetable and
+    Airflow 2's cron data-interval timetable, whose logical dates differ."""
+    due = (
+        context.get("data_interval_end")
+        or context.get("logical_date")
+        or dt.datetime.now(dt.timezone.utc)
+    )
+    return (due.astimezone(dt.timezone.utc) - dt.timedelta(days=1)).date()
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
