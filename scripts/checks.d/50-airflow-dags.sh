@@ -5,7 +5,8 @@
 #     with the DAG ids, task ids, dependencies, schedules, owner, retries and timeout of its stack;
 #  2. tests/airflow/run_ingest_dag.py: `airflow dags test petadota_ingest_images` runs the built
 #     petadota binary against MariaDB (127.0.0.1:3306), a file:// store and a local fake of the
-#     image APIs, then checks the rows it wrote, and that a run storing nothing fails the DAG.
+#     image APIs, then checks the rows it wrote, and that a run storing nothing fails the DAG;
+#     then `airflow dags test petadota_daily_report` over those rows and the trends tables.
 # Cold install about 1 minute per venv; warm, the version check skips pip.
 set -euo pipefail
 : "${REPO:=$(cd "$(dirname "$0")/../.." && pwd)}"

@@ -8,6 +8,8 @@ dir. Only the public image APIs are replaced, by fake_image_api.py in their real
    ingest_runs row, image files on disk, and both tasks successful.
 2. A second run is offered the same pictures: the pipeline stores nothing (all duplicates) and
    exits 0, so it is check_images_stored that must fail the DAG run.
+3. petadota_daily_report, run the same way over those rows plus trends rows in the stream
+   processor's shape, must write exactly the expected summary table.
 
 Usage (repository root, Airflow venv): python tests/airflow/run_ingest_dag.py BINARY DAGS_DIR
 """
@@ -38,23 +40,94 @@ def airflow(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def states(home: Path, logical: str) -> tuple[str, dict]:
+def states(home: Path, logical: str, dag_id: str = DAG_ID) -> tuple[str, dict]:
     """The DAG run's state and its tasks' states, from Airflow's own metadata database."""
     db = sqlite3.connect(home / "airflow.db")
     try:
         (run_id, state) = db.execute(
             "SELECT run_id, state FROM dag_run WHERE dag_id = ? AND logical_date LIKE ?",
-            (DAG_ID, logical + "%"),
+            (dag_id, logical + "%"),
         ).fetchone()
         tasks = dict(
             db.execute(
                 "SELECT task_id, state FROM task_instance WHERE dag_id = ? AND run_id = ?",
-                (DAG_ID, run_id),
+                (dag_id, run_id),
             ).fetchall()
         )
         return state, tasks
     finally:
         db.close()
+
+
+TRENDS_DDL = [
+    # The columns of pipelines/migrations/*_adoption_trends.sql (branch stream) the report reads.
+    """CREATE TABLE adoption_trend_parts (
+        window_start_ms BIGINT NOT NULL, window_end_ms BIGINT NOT NULL,
+        dimension VARCHAR(16) NOT NULL, trend_key VARCHAR(191) NOT NULL,
+        source_topic VARCHAR(191) NOT NULL, source_partition INT NOT NULL,
+        weighted BIGINT UNSIGNED NOT NULL, events BIGINT UNSIGNED NOT NULL,
+        PRIMARY KEY (window_start_ms, dimension, trend_key, source_topic, source_partition))""",
+    """CREATE TABLE adoption_trends (
+        window_start_ms BIGINT NOT NULL, window_end_ms BIGINT NOT NULL,
+        dimension VARCHAR(16) NOT NULL, trend_key VARCHAR(191) NOT NULL,
+        weighted BIGINT UNSIGNED NOT NULL, events BIGINT UNSIGNED NOT NULL,
+        baseline DOUBLE NOT NULL, score DOUBLE NOT NULL, trend_rank INT UNSIGNED NOT NULL,
+        PRIMARY KEY (window_start_ms, dimension, trend_key))""",
+]
+
+
+def check_daily_report(env: dict, home: Path, database: str, config: dict, images: dict) -> None:
+    """Runs petadota_daily_report for today (due tomorrow 00:30) over the images stored above
+    and trends rows written here in the processor's shape: sliding 5m windows every 1m, of which
+    only the aligned ones may be summed, and breeds whose best score of the day ranks them."""
+    import datetime as dt
+
+    window = config["daily_report"]["trends_window_seconds"]
+    assert window, "the report test needs a stack with trends"
+    today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    t0 = int(today.timestamp()) * 1000 + 3600_000  # 01:00, a multiple of every window length
+    w = window * 1000
+    parts = [  # (start, species, events): each event is in window/slide overlapping windows
+        (t0, "dog", 7), (t0 + 60_000, "dog", 7), (t0 + 120_000, "dog", 6),
+        (t0 + w, "dog", 5), (t0 + w, "cat", 4), (t0 + w + 60_000, "cat", 4),
+        (t0 - 86_400_000, "dog", 100),  # yesterday: not in today's report
+    ]
+    trends = [("dog/husky", 3.0), ("dog/husky", 1.0), ("cat/bengal", 2.0), ("dog/pug", 1.5)]
+    with pymysql.connect(
+        host="127.0.0.1", user="root", password="", database=database, autocommit=True
+    ) as db, db.cursor() as cursor:
+        for ddl in TRENDS_DDL:
+            cursor.execute(ddl)
+        for start, species, events in parts:
+            cursor.execute(
+                "INSERT INTO adoption_trend_parts VALUES (%s, %s, 'species', %s, 'interactions', 0, %s, %s)",
+                (start, start + w, species, events * 2, events),
+            )
+        for n, (breed, score) in enumerate(trends):
+            cursor.execute(
+                "INSERT INTO adoption_trends VALUES (%s, %s, 'breed', %s, 1, 1, 1.0, %s, 1)",
+                (t0 + n * 60_000, t0 + n * 60_000 + w, breed, score),
+            )
+    due = (today + dt.timedelta(days=1, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    run = airflow(env, "dags", "test", "petadota_daily_report", due)
+    state, tasks = states(home, due[:10], "petadota_daily_report")
+    assert state == "success", f"report run {state} {tasks}\n{run.stdout[-4000:]}\n{run.stderr[-3000:]}"
+    with pymysql.connect(host="127.0.0.1", user="root", password="", database=database) as db, db.cursor() as cursor:
+        cursor.execute(
+            "SELECT metric, item, value FROM petadota_daily_report WHERE report_date = %s "
+            "ORDER BY metric, value DESC, item",
+            (today.date().isoformat(),),
+        )
+        report = [(m, i, v) for m, i, v in cursor.fetchall()]
+    want = sorted(
+        [("images_stored", species, float(n)) for species, n in images.items()]
+        + [("ingest_runs", "", 2.0), ("ingest_runs_failed", "", 0.0)]
+        + [("interactions", "dog", 12.0), ("interactions", "cat", 4.0)]
+        + [("trending_breed", "dog/husky", 3.0), ("trending_breed", "cat/bengal", 2.0), ("trending_breed", "dog/pug", 1.5)],
+        key=lambda r: (r[0], -r[2], r[1]),
+    )
+    assert report == want, f"report {report}\n!= {want}"
+    print(f"daily report: {len(report)} rows, interactions counted once per event, breeds by best score: ok")
 
 
 def main(binary: str, dags: str) -> int:
@@ -117,6 +190,7 @@ def main(binary: str, dags: str) -> int:
             assert state == "failed", f"second run {state} {tasks}\n{second.stdout[-3000:]}"
             assert tasks == {"ingest_images": "success", "check_images_stored": "failed"}, tasks
             print("second run (only duplicates): check_images_stored failed the run: ok")
+            check_daily_report(env, home, database, config, per_species)
     finally:
         server.shutdown()
         root.cursor().execute(f"DROP DATABASE IF EXISTS `{database}`")
