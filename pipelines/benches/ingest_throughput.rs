@@ -8,7 +8,8 @@
 //!    peak RSS (VmHWM) is reported.
 //!
 //! Run: `cargo bench -p petadota-pipelines --bench ingest_throughput` (or scripts/bench-ingest).
-//! Env: `INGEST_BENCH_IMAGES` (default 2000), `INGEST_BENCH_LATENCY_MS` (default 100).
+//! Env: `INGEST_BENCH_IMAGES` (default 2000), `INGEST_BENCH_LATENCY_MS` (default 100);
+//! `TMPDIR` decides which filesystem the store is on (its directory is a temp dir).
 
 #[path = "../tests/ingest_support/mod.rs"]
 mod ingest_support;

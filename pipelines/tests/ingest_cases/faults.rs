@@ -73,20 +73,20 @@ fn cases() -> Vec<Case> {
         Case {
             name: "slow until attempts run out",
             faulty: faulty(Fault::Slow {
-                delay: Duration::from_secs(3),
+                delay: Duration::from_secs(4),
                 times: always,
             }),
-            tune: |c| c.request_timeout = Duration::from_millis(300),
+            tune: |c| c.request_timeout = Duration::from_secs(1),
             expect: (1, 1, 0, &[("timeout", 1)]),
             bad_hits: 3,
         },
         Case {
             name: "slow once, then served",
             faulty: faulty(Fault::Slow {
-                delay: Duration::from_secs(3),
+                delay: Duration::from_secs(4),
                 times: 1,
             }),
-            tune: |c| c.request_timeout = Duration::from_millis(300),
+            tune: |c| c.request_timeout = Duration::from_secs(1),
             expect: (2, 2, 0, &[]),
             bad_hits: 2,
         },
