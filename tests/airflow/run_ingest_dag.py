@@ -10,6 +10,7 @@ dir. Only the public image APIs are replaced, by fake_image_api.py in their real
    exits 0, so it is check_images_stored that must fail the DAG run.
 3. petadota_daily_report, run the same way over those rows plus trends rows in the stream
    processor's shape, must write exactly the expected summary table.
+4. petadota_trends_health's freshness task passes on a fresh window and fails on a stale one.
 
 Usage (repository root, Airflow venv): python tests/airflow/run_ingest_dag.py BINARY DAGS_DIR
 """
@@ -130,6 +131,35 @@ def check_daily_report(env: dict, home: Path, database: str, config: dict, image
     print(f"daily report: {len(report)} rows, interactions counted once per event, breeds by best score: ok")
 
 
+def check_trends_freshness(env: dict, home: Path, database: str, config: dict) -> None:
+    """petadota_trends_health's freshness task (the lag task needs a broker): passes while the
+    newest adoption_trends window is within max_staleness, fails once it is older."""
+    import time
+
+    bound = config["trends_health"]["max_staleness_seconds"]
+    outcomes = []
+    for age in (bound // 2, bound * 2):
+        end_ms = (int(time.time()) - age) * 1000
+        with pymysql.connect(
+            host="127.0.0.1", user="root", password="", database=database, autocommit=True
+        ) as db, db.cursor() as cursor:
+            cursor.execute("DELETE FROM adoption_trends")
+            cursor.execute(
+                "INSERT INTO adoption_trends VALUES (%s, %s, 'breed', 'dog/husky', 1, 1, 1.0, 1.0, 1)",
+                (end_ms - 300_000, end_ms),
+            )
+        logical = f"2026-11-0{len(outcomes) + 1}"
+        airflow(env, "dags", "test", "petadota_trends_health", logical)
+        _, tasks = states(home, logical, "petadota_trends_health")
+        # check_consumer_lag fails here (no broker); the tasks are independent of each other.
+        outcomes.append(tasks.get("check_trends_freshness") == "success")
+        assert tasks.get("check_trends_freshness") == ("success" if age < bound else "failed"), (
+            f"window {age}s old, bound {bound}s: {tasks}"
+        )
+    assert outcomes == [True, False], outcomes
+    print(f"trends freshness: {bound // 2}s old passes, {bound * 2}s old fails (bound {bound}s): ok")
+
+
 def main(binary: str, dags: str) -> int:
     binary = str(Path(binary).resolve())
     dags_dir = Path(dags).resolve()
@@ -191,6 +221,7 @@ def main(binary: str, dags: str) -> int:
             assert tasks == {"ingest_images": "success", "check_images_stored": "failed"}, tasks
             print("second run (only duplicates): check_images_stored failed the run: ok")
             check_daily_report(env, home, database, config, per_species)
+            check_trends_freshness(env, home, database, config)
     finally:
         server.shutdown()
         root.cursor().execute(f"DROP DATABASE IF EXISTS `{database}`")
