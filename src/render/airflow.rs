@@ -16,6 +16,10 @@
 //! Airflow VM. Running it on the Airflow host keeps Airflow's timeout, retries and task log
 //! attached to the real process; the alternative (SSH through IAP to a worker) would need OS
 //! Login admin rights for Airflow on every worker and leaves an orphan when the task is killed.
+//!
+//! With Cloud Composer the same DAG runs the binary from `/home/airflow/gcs/data/petadota` (the
+//! environment bucket's `data/` folder, mounted on every worker). Staging the binary there is
+//! not automated yet: `apply` stages it for Ansible only.
 
 use super::{RenderError, Rendered};
 use crate::stack::{AirflowMode, Stack, duration};
