@@ -201,3 +201,43 @@ fn one_instance_per_vm_and_composer_only_when_asked() {
     assert_eq!(count(&rendered, "google_compute_instance"), 4 + 1 + 3);
     assert_eq!(count(&rendered, "google_composer_environment"), 1);
 }
+
+#[test]
+fn dags_go_where_the_stacks_airflow_reads_them() {
+    let (_, mut stack) = example_stacks()
+        .into_iter()
+        .find(|(n, _)| n == "dev.yaml")
+        .expect("dev stack");
+    let dags = |rendered: &Rendered, tree: &str| {
+        rendered
+            .files()
+            .keys()
+            .filter(|p| p.starts_with(&format!("{tree}/dev/dags/")))
+            .count()
+    };
+    let expected = petadota::render::airflow::dag_files()
+        .expect("embedded DAG files")
+        .len()
+        + 1;
+    let rendered = render(&stack);
+    assert_eq!(dags(&rendered, "ansible-out"), expected);
+    assert_eq!(dags(&rendered, "terraform-out"), 0);
+    stack.airflow.mode = petadota::stack::AirflowMode::Composer;
+    let rendered = render(&stack);
+    assert_eq!(dags(&rendered, "ansible-out"), 0);
+    assert_eq!(dags(&rendered, "terraform-out"), expected);
+    let uploads = resources(&rendered)
+        .iter()
+        .filter(|(kind, ..)| kind == "google_storage_bucket_object")
+        .count();
+    assert_eq!(
+        uploads, expected,
+        "one upload per file in terraform-out/dev/dags"
+    );
+    stack.airflow.mode = petadota::stack::AirflowMode::None;
+    let rendered = render(&stack);
+    assert_eq!(
+        dags(&rendered, "ansible-out") + dags(&rendered, "terraform-out"),
+        0
+    );
+}
