@@ -5,11 +5,15 @@ use crate::support::{example_stacks, render};
 use petadota::render::Rendered;
 
 /// Every generated file under a header; files copied verbatim from templates/ansible (the
-/// roles and site.yml, snapshotted once in their own right by the Ansible checks) by name only.
+/// roles and site.yml, snapshotted once in their own right by the Ansible checks) and from
+/// templates/airflow (the static DAG files, checked by scripts/checks.d/50-airflow-dags.sh) by
+/// name only. The DAGs' petadota_stack.json is rendered from the stack, so it is shown in full.
 fn combined(rendered: &Rendered) -> String {
     let mut out = String::new();
     for (path, contents) in rendered.files() {
-        let copied = path.contains("/roles/") || path.ends_with("/site.yml");
+        let copied = path.contains("/roles/")
+            || path.ends_with("/site.yml")
+            || (path.contains("/dags/") && path.ends_with(".py"));
         if copied {
             out.push_str(&format!(
                 "===== {path} (copied verbatim, {} bytes) =====\n",
@@ -196,4 +200,44 @@ fn one_instance_per_vm_and_composer_only_when_asked() {
     let rendered = render(&stack);
     assert_eq!(count(&rendered, "google_compute_instance"), 4 + 1 + 3);
     assert_eq!(count(&rendered, "google_composer_environment"), 1);
+}
+
+#[test]
+fn dags_go_where_the_stacks_airflow_reads_them() {
+    let (_, mut stack) = example_stacks()
+        .into_iter()
+        .find(|(n, _)| n == "dev.yaml")
+        .expect("dev stack");
+    let dags = |rendered: &Rendered, tree: &str| {
+        rendered
+            .files()
+            .keys()
+            .filter(|p| p.starts_with(&format!("{tree}/dev/dags/")))
+            .count()
+    };
+    let expected = petadota::render::airflow::dag_files()
+        .expect("embedded DAG files")
+        .len()
+        + 1;
+    let rendered = render(&stack);
+    assert_eq!(dags(&rendered, "ansible-out"), expected);
+    assert_eq!(dags(&rendered, "terraform-out"), 0);
+    stack.airflow.mode = petadota::stack::AirflowMode::Composer;
+    let rendered = render(&stack);
+    assert_eq!(dags(&rendered, "ansible-out"), 0);
+    assert_eq!(dags(&rendered, "terraform-out"), expected);
+    let uploads = resources(&rendered)
+        .iter()
+        .filter(|(kind, ..)| kind == "google_storage_bucket_object")
+        .count();
+    assert_eq!(
+        uploads, expected,
+        "one upload per file in terraform-out/dev/dags"
+    );
+    stack.airflow.mode = petadota::stack::AirflowMode::None;
+    let rendered = render(&stack);
+    assert_eq!(
+        dags(&rendered, "ansible-out") + dags(&rendered, "terraform-out"),
+        0
+    );
 }

@@ -38,6 +38,7 @@ templates! {
     TF_SECRETS => "terraform/secrets.tf.tera",
     TF_COMPUTE => "terraform/compute.tf.tera",
     TF_COMPOSER => "terraform/composer.tf.tera",
+    TF_COMPOSER_DAGS => "terraform/composer_dags.tf.tera",
     TF_OUTPUTS => "terraform/outputs.tf.tera",
     ANSIBLE_CFG => "ansible/ansible.cfg.tera",
 }

@@ -3,6 +3,7 @@
 //! Pure by design: the same stack always gives byte-identical files, with no clock, no host
 //! paths and no map order in them. Only `plan` and `apply` touch the disk.
 
+pub mod airflow;
 pub mod ansible;
 pub mod engine;
 pub mod hcl;
@@ -47,5 +48,6 @@ pub fn render(stack: &Stack) -> Result<Rendered, RenderError> {
     let mut out = Rendered::default();
     terraform::render_into(stack, &mut out)?;
     ansible::render_into(stack, &mut out)?;
+    airflow::render_into(stack, &mut out)?;
     Ok(out)
 }

@@ -483,11 +483,44 @@ pub struct Airflow {
     /// Composer image (mode `composer`).
     #[serde(default = "Airflow::default_composer_image")]
     pub composer_image: String,
+    /// Owner shown on every petadota DAG (Airflow's `owner` default argument).
+    #[serde(default = "Airflow::default_owner")]
+    pub owner: String,
+    /// How often a failed task is retried before the DAG run fails.
+    #[serde(default = "Airflow::default_retries")]
+    pub retries: u32,
+    /// Wait between retries, e.g. `5m`.
+    #[serde(default = "Airflow::default_retry_delay")]
+    pub retry_delay: String,
+    /// How long one ingestion run may take before Airflow kills it, e.g. `1h`.
+    #[serde(default = "Airflow::default_ingest_timeout")]
+    pub ingest_timeout: String,
+    /// The health check of the trends processors (`petadota_trends_health`).
+    #[serde(default)]
+    pub trends_health: TrendsHealth,
+    /// Schedule of the daily report (`petadota_daily_report`), cron or preset, UTC.
+    #[serde(default = "Airflow::default_report_schedule")]
+    pub report_schedule: String,
 }
 
 impl Airflow {
     fn default_composer_image() -> String {
         "composer-3-airflow-2.10.5".to_owned()
+    }
+    fn default_owner() -> String {
+        "platform".to_owned()
+    }
+    fn default_retries() -> u32 {
+        2
+    }
+    fn default_retry_delay() -> String {
+        "5m".to_owned()
+    }
+    fn default_ingest_timeout() -> String {
+        "1h".to_owned()
+    }
+    fn default_report_schedule() -> String {
+        "30 0 * * *".to_owned()
     }
 }
 
@@ -497,6 +530,49 @@ impl Default for Airflow {
             mode: AirflowMode::default(),
             machine_type: default_machine_type(),
             composer_image: Self::default_composer_image(),
+            owner: Self::default_owner(),
+            retries: Self::default_retries(),
+            retry_delay: Self::default_retry_delay(),
+            ingest_timeout: Self::default_ingest_timeout(),
+            trends_health: TrendsHealth::default(),
+            report_schedule: Self::default_report_schedule(),
+        }
+    }
+}
+
+/// Bounds of the trends health DAG: it fails (and so alerts) when the processors fall behind.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendsHealth {
+    /// How often the check runs, cron or preset, UTC.
+    #[serde(default = "TrendsHealth::default_schedule")]
+    pub schedule: String,
+    /// Most messages the consumer group may be behind, summed over the input topic's partitions.
+    #[serde(default = "TrendsHealth::default_max_lag")]
+    pub max_lag: u64,
+    /// Oldest the newest `adoption_trends` window may be (its end vs now), e.g. `15m`.
+    #[serde(default = "TrendsHealth::default_max_staleness")]
+    pub max_staleness: String,
+}
+
+impl TrendsHealth {
+    fn default_schedule() -> String {
+        "*/5 * * * *".to_owned()
+    }
+    fn default_max_lag() -> u64 {
+        10_000
+    }
+    fn default_max_staleness() -> String {
+        "15m".to_owned()
+    }
+}
+
+impl Default for TrendsHealth {
+    fn default() -> Self {
+        Self {
+            schedule: Self::default_schedule(),
+            max_lag: Self::default_max_lag(),
+            max_staleness: Self::default_max_staleness(),
         }
     }
 }

@@ -656,6 +656,97 @@ fn airflow(stack: &Stack, f: &mut Findings) {
         }
         _ => {}
     }
+    if stack.airflow.mode != AirflowMode::None {
+        dags(stack, f);
+    }
+}
+
+/// The settings the generated DAGs read (`petadota_stack.json`).
+fn dags(stack: &Stack, f: &mut Findings) {
+    let airflow = &stack.airflow;
+    if airflow.owner.is_empty()
+        || airflow.owner.len() > 64
+        || airflow.owner.chars().any(char::is_control)
+    {
+        f.error(
+            "airflow.owner",
+            "the DAG owner must be 1 to 64 printable characters",
+            "name the team that answers for the DAGs, e.g. `platform`",
+        );
+    }
+    if airflow.retries > 10 {
+        f.error(
+            "airflow.retries",
+            format!("{} retries is more than 10", airflow.retries),
+            "retry a failed task a few times (0 to 10); a persistent failure should alert",
+        );
+    }
+    let positive =
+        |f: &mut Findings, path: &str, text: &str, hint: &str| match duration::parse(text) {
+            Ok(d) if d.is_zero() => {
+                f.error(path, format!("`{text}` is zero"), hint);
+                None
+            }
+            Ok(d) => Some(d),
+            Err(reason) => {
+                f.error(path, reason, hint);
+                None
+            }
+        };
+    positive(
+        f,
+        "airflow.retry_delay",
+        &airflow.retry_delay,
+        "write the wait between retries, e.g. 5m",
+    );
+    positive(
+        f,
+        "airflow.ingest_timeout",
+        &airflow.ingest_timeout,
+        "write how long one ingestion run may take, e.g. 1h",
+    );
+    f.check(
+        "airflow.report_schedule",
+        "the report schedule",
+        cron::check(&airflow.report_schedule),
+        "write five cron fields, e.g. \"30 0 * * *\" for 00:30 UTC, or @daily",
+    );
+    let health = &airflow.trends_health;
+    f.check(
+        "airflow.trends_health.schedule",
+        "the health-check schedule",
+        cron::check(&health.schedule),
+        "write five cron fields, e.g. \"*/5 * * * *\" for every five minutes",
+    );
+    if health.max_lag == 0 {
+        f.error(
+            "airflow.trends_health.max_lag",
+            "a lag bound of 0 messages fails whenever an event is in flight",
+            "allow the lag a burst may cause, e.g. 10000 messages",
+        );
+    }
+    let staleness = positive(
+        f,
+        "airflow.trends_health.max_staleness",
+        &health.max_staleness,
+        "write how old the newest trends window may be, e.g. 15m",
+    );
+    if let (Some(staleness), Some(trends)) = (staleness, &stack.pipelines.trends)
+        && let (Ok(slide), Ok(lateness)) = (
+            duration::parse(&trends.slide),
+            duration::parse(&trends.allowed_lateness),
+        )
+        && staleness <= slide + lateness
+    {
+        f.error(
+            "airflow.trends_health.max_staleness",
+            format!(
+                "`{}` is not longer than slide + allowed_lateness ({} + {}): a healthy processor writes a window only after its end plus the lateness, so the check would always fail",
+                health.max_staleness, trends.slide, trends.allowed_lateness
+            ),
+            "allow at least slide + allowed_lateness plus a margin, e.g. 15m",
+        );
+    }
 }
 
 fn bucket_reference(stack: &Stack, f: &mut Findings, path: &str, bucket: &str) {

@@ -82,6 +82,18 @@ resource "google_storage_bucket_iam_member" "workers_petadota_dev_images_viewer"
   member = google_service_account.workers.member
 }
 
+resource "google_storage_bucket_iam_member" "airflow_petadota_dev_images_creator" {
+  bucket = google_storage_bucket.petadota_dev_images.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.airflow.member
+}
+
+resource "google_storage_bucket_iam_member" "airflow_petadota_dev_images_viewer" {
+  bucket = google_storage_bucket.petadota_dev_images.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.airflow.member
+}
+
 resource "google_secret_manager_secret_iam_member" "mysql_dev_mysql_pipelines_password" {
   secret_id = google_secret_manager_secret.dev_mysql_pipelines_password.secret_id
   role      = "roles/secretmanager.secretAccessor"

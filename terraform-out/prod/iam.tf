@@ -82,6 +82,18 @@ resource "google_storage_bucket_iam_member" "workers_petadota_prod_images_viewer
   member = google_service_account.workers.member
 }
 
+resource "google_storage_bucket_iam_member" "airflow_petadota_prod_images_creator" {
+  bucket = google_storage_bucket.petadota_prod_images.name
+  role   = "roles/storage.objectCreator"
+  member = google_service_account.airflow.member
+}
+
+resource "google_storage_bucket_iam_member" "airflow_petadota_prod_images_viewer" {
+  bucket = google_storage_bucket.petadota_prod_images.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.airflow.member
+}
+
 resource "google_storage_bucket_iam_member" "mysql_petadota_prod_mysql_backups_creator" {
   bucket = google_storage_bucket.petadota_prod_mysql_backups.name
   role   = "roles/storage.objectCreator"

@@ -68,6 +68,8 @@ pub struct ProjectBinding {
     pub resource: String,
     pub role: &'static str,
     pub role_of: &'static str,
+    /// A checkov check this binding cannot meet, with the reason (`CKV_X: why`).
+    pub checkov_skip: Option<&'static str>,
 }
 
 /// A role on one bucket.
@@ -159,8 +161,27 @@ pub struct Compute {
 #[derive(Debug, Serialize)]
 pub struct Composer {
     pub name: String,
+    pub bucket: String,
     pub region: String,
     pub image_version: String,
+}
+
+/// `composer_dags.tf`
+#[derive(Debug, Serialize)]
+pub struct ComposerDags {
+    pub files: Vec<DagObject>,
+}
+
+/// One file uploaded to the Composer DAG folder. Names are petadota's own (embedded DAG files
+/// and the JSON config), never stack input.
+#[derive(Debug, Serialize)]
+pub struct DagObject {
+    pub resource: String,
+    /// Object name in the bucket, `dags/<file>`.
+    pub object: String,
+    /// Path relative to the Terraform directory, `dags/<file>`.
+    pub source: String,
+    pub content_type: &'static str,
 }
 
 /// The instances of one role, for the outputs.

@@ -103,10 +103,16 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
                 engine::TF_COMPOSER,
                 &Composer {
                     name: format!("{}-airflow", stack.name),
+                    bucket: format!("{}-{}-composer", stack.project, stack.name),
                     region: stack.region.clone(),
                     image_version: stack.airflow.composer_image.clone(),
                 },
             ),
+        )?;
+        file(
+            "composer_dags.tf",
+            engine::TF_COMPOSER_DAGS,
+            render(engine::TF_COMPOSER_DAGS, &composer_dags()?),
         )?;
     }
     let groups = roles
@@ -132,6 +138,30 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
         ),
     )?;
     Ok(())
+}
+
+/// One bucket object per file that `render::airflow` writes into `terraform-out/<stack>/dags/`.
+fn composer_dags() -> Result<ComposerDags, RenderError> {
+    let mut names: Vec<String> = crate::render::airflow::dag_files()?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    names.push(crate::render::airflow::CONFIG_FILE.to_owned());
+    names.sort();
+    let files = names
+        .into_iter()
+        .map(|name| DagObject {
+            resource: format!("dag_{}", name.replace(['.', '-'], "_")),
+            content_type: if name.ends_with(".json") {
+                "application/json"
+            } else {
+                "text/x-python"
+            },
+            object: format!("dags/{name}"),
+            source: format!("dags/{name}"),
+        })
+        .collect();
+    Ok(ComposerDags { files })
 }
 
 fn bucket_identifiers(stack: &Stack) -> BTreeMap<String, String> {
@@ -307,6 +337,7 @@ fn iam(
                 resource: format!("{}_{suffix}", role.as_str()),
                 role: project_role,
                 role_of: role.as_str(),
+                checkov_skip: None,
             });
         }
     }
@@ -315,20 +346,29 @@ fn iam(
             resource: "airflow_composer_worker".to_owned(),
             role: "roles/composer.worker",
             role_of: "airflow",
+            checkov_skip: Some(
+                "CKV_GCP_49: Cloud Composer requires roles/composer.worker on its environment's service account at project level; no narrower grant exists",
+            ),
         });
     }
     let mut bucket_bindings = Vec::new();
     if let Some(ingest) = &stack.pipelines.ingest_images {
-        for (suffix, role) in [
-            ("creator", "roles/storage.objectCreator"),
-            ("viewer", "roles/storage.objectViewer"),
-        ] {
-            bucket_bindings.push(BucketBinding {
-                resource: format!("workers_{}_{suffix}", buckets[&ingest.bucket]),
-                bucket_resource: buckets[&ingest.bucket].clone(),
-                role,
-                role_of: "workers",
-            });
+        // Airflow runs ingestion itself (see render::airflow), so it writes images too.
+        for writer in [HostRole::Workers, HostRole::Airflow]
+            .into_iter()
+            .filter(|r| roles.contains(r))
+        {
+            for (suffix, role) in [
+                ("creator", "roles/storage.objectCreator"),
+                ("viewer", "roles/storage.objectViewer"),
+            ] {
+                bucket_bindings.push(BucketBinding {
+                    resource: format!("{}_{}_{suffix}", writer.as_str(), buckets[&ingest.bucket]),
+                    bucket_resource: buckets[&ingest.bucket].clone(),
+                    role,
+                    role_of: writer.as_str(),
+                });
+            }
         }
     }
     if let Some(backup) = &stack.mysql.backup_bucket {

@@ -1,0 +1,26 @@
+# Secrets are created empty: values are added out of band (`gcloud secrets versions add`) and read
+# on the hosts at run time, so no password ever reaches the Terraform state or this repository.
+
+resource "google_secret_manager_secret" "composer_mysql_pipelines_password" {
+  secret_id = "composer-mysql-pipelines-password"
+
+  replication {
+    user_managed {
+      replicas {
+        location = "europe-west4"
+      }
+    }
+  }
+}
+
+resource "google_secret_manager_secret" "composer_pipelines_database_url" {
+  secret_id = "composer-pipelines-database-url"
+
+  replication {
+    user_managed {
+      replicas {
+        location = "europe-west4"
+      }
+    }
+  }
+}
