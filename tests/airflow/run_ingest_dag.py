@@ -60,21 +60,8 @@ def states(home: Path, logical: str, dag_id: str = DAG_ID) -> tuple[str, dict]:
         db.close()
 
 
-TRENDS_DDL = [
-    # The columns of pipelines/migrations/*_adoption_trends.sql (branch stream) the report reads.
-    """CREATE TABLE adoption_trend_parts (
-        window_start_ms BIGINT NOT NULL, window_end_ms BIGINT NOT NULL,
-        dimension VARCHAR(16) NOT NULL, trend_key VARCHAR(191) NOT NULL,
-        source_topic VARCHAR(191) NOT NULL, source_partition INT NOT NULL,
-        weighted BIGINT UNSIGNED NOT NULL, events BIGINT UNSIGNED NOT NULL,
-        PRIMARY KEY (window_start_ms, dimension, trend_key, source_topic, source_partition))""",
-    """CREATE TABLE adoption_trends (
-        window_start_ms BIGINT NOT NULL, window_end_ms BIGINT NOT NULL,
-        dimension VARCHAR(16) NOT NULL, trend_key VARCHAR(191) NOT NULL,
-        weighted BIGINT UNSIGNED NOT NULL, events BIGINT UNSIGNED NOT NULL,
-        baseline DOUBLE NOT NULL, score DOUBLE NOT NULL, trend_rank INT UNSIGNED NOT NULL,
-        PRIMARY KEY (window_start_ms, dimension, trend_key))""",
-]
+# The trends tables come from pipelines/migrations (one migration set for every pipeline), which
+# the ingestion run above has already applied to this database.
 
 
 def check_daily_report(env: dict, home: Path, database: str, config: dict, images: dict) -> None:
@@ -97,16 +84,18 @@ def check_daily_report(env: dict, home: Path, database: str, config: dict, image
     with pymysql.connect(
         host="127.0.0.1", user="root", password="", database=database, autocommit=True
     ) as db, db.cursor() as cursor:
-        for ddl in TRENDS_DDL:
-            cursor.execute(ddl)
         for start, species, events in parts:
             cursor.execute(
-                "INSERT INTO adoption_trend_parts VALUES (%s, %s, 'species', %s, 'interactions', 0, %s, %s)",
+                "INSERT INTO adoption_trend_parts (window_start_ms, window_end_ms, dimension, trend_key,"
+                " source_topic, source_partition, weighted, events)"
+                " VALUES (%s, %s, 'species', %s, 'interactions', 0, %s, %s)",
                 (start, start + w, species, events * 2, events),
             )
         for n, (breed, score) in enumerate(trends):
             cursor.execute(
-                "INSERT INTO adoption_trends VALUES (%s, %s, 'breed', %s, 1, 1, 1.0, %s, 1)",
+                "INSERT INTO adoption_trends (window_start_ms, window_end_ms, dimension, trend_key,"
+                " weighted, events, baseline, score, trend_rank)"
+                " VALUES (%s, %s, 'breed', %s, 1, 1, 1.0, %s, 1)",
                 (t0 + n * 60_000, t0 + n * 60_000 + w, breed, score),
             )
     due = (today + dt.timedelta(days=1, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
@@ -145,7 +134,9 @@ def check_trends_freshness(env: dict, home: Path, database: str, config: dict) -
         ) as db, db.cursor() as cursor:
             cursor.execute("DELETE FROM adoption_trends")
             cursor.execute(
-                "INSERT INTO adoption_trends VALUES (%s, %s, 'breed', 'dog/husky', 1, 1, 1.0, 1.0, 1)",
+                "INSERT INTO adoption_trends (window_start_ms, window_end_ms, dimension, trend_key,"
+                " weighted, events, baseline, score, trend_rank)"
+                " VALUES (%s, %s, 'breed', 'dog/husky', 1, 1, 1.0, 1.0, 1)",
                 (end_ms - 300_000, end_ms),
             )
         logical = f"2026-11-0{len(outcomes) + 1}"
