@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const STAND_IN_TERRAFORM: &str = r#"#!/bin/sh
-echo "$(basename "$PWD") $*" >> "$STAND_IN_LOG"
+staged=""
+[ -f files/petadota ] && staged=" (binary staged)"
+echo "$(basename "$PWD") $*$staged" >> "$STAND_IN_LOG"
 case "$1" in
   init) [ "$STAND_IN_FAIL" = init ] && { echo "Error: backend bucket not found" >&2; exit 1; } ;;
   apply) [ "$STAND_IN_FAIL" = apply ] && { echo "Error: quota exceeded" >&2; exit 1; } ;;
@@ -345,4 +347,47 @@ fn destroy_runs_terraform_destroy_and_forgets_the_inventory() {
         assert!(!destroy.contains(&kept), "KMS keys are kept: {destroy:?}");
     }
     assert!(!apply.path("ansible-out/dev/inventory.yml").exists());
+}
+
+#[test]
+fn with_composer_the_binary_is_staged_for_terraform_before_it_runs() {
+    let apply = Apply::new();
+    let output = apply.run(
+        &[
+            "apply",
+            "stacks/composer.yaml",
+            "--auto-approve",
+            "--only",
+            "terraform",
+        ],
+        "",
+    );
+    let log = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    assert_eq!(
+        apply.calls(),
+        [
+            "composer init -input=false (binary staged)",
+            "composer apply -input=false -auto-approve (binary staged)",
+            "composer output -json (binary staged)",
+        ]
+    );
+    let staged = apply.path("terraform-out/composer/files/petadota");
+    let digest = petadota::apply::staging::sha256_file(&staged).expect("staged binary");
+    assert_eq!(
+        digest,
+        petadota::apply::staging::sha256_file(Path::new(env!("CARGO_BIN_EXE_petadota")))
+            .expect("binary")
+    );
+    let plan = Command::new(env!("CARGO_BIN_EXE_petadota"))
+        .args(["plan", "stacks/composer.yaml"])
+        .current_dir(apply.project.path())
+        .output()
+        .expect("plan runs");
+    assert_eq!(
+        plan.status.code(),
+        Some(0),
+        "the staged files/ is not generated output: {}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
 }

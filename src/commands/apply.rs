@@ -8,7 +8,7 @@ use crate::apply::tools::{self, Tool, stage};
 use crate::apply::write::write_tree;
 use crate::cli::{StackArgs, Stage};
 use crate::plan::{self, Plan};
-use crate::stack::Stack;
+use crate::stack::{AirflowMode, Stack};
 use anyhow::{Context as _, bail};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,11 @@ pub fn apply(args: &StackArgs, options: &ApplyOptions) -> anyhow::Result<Outcome
         Some(path) => path.to_path_buf(),
         None => std::env::current_exe().context("cannot find this executable to stage it")?,
     };
-    if options.only != Some(Stage::Terraform) && !binary.is_file() {
+    // Composer runs the binary from its bucket, which Terraform fills: then the Terraform half
+    // needs it too.
+    let composer = stack.airflow.mode == AirflowMode::Composer;
+    let needs_binary = options.only != Some(Stage::Terraform) || composer;
+    if needs_binary && !binary.is_file() {
         bail!(
             "the pipeline binary {} does not exist\n  hint: pass --pipeline-binary with a linux-x86_64 petadota build",
             binary.display()
@@ -63,6 +67,13 @@ pub fn apply(args: &StackArgs, options: &ApplyOptions) -> anyhow::Result<Outcome
             );
             Ok(())
         })?;
+        if composer {
+            stage("stage the pipeline binary for Composer", || {
+                let digest = stage_binary(&binary, &terraform_dir)?;
+                eprintln!("    {} (sha256 {digest})", binary.display());
+                Ok(())
+            })?;
+        }
         let rerun = format!(
             "rerun `petadota apply {} --only terraform`",
             args.stack.display()

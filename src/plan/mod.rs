@@ -51,11 +51,13 @@ pub fn read_tree(root: &Path, dir: &str, out: &mut BTreeMap<String, String>) -> 
 /// local overrides), the inventory built from Terraform's outputs and the staged binary are
 /// not: render neither writes nor removes them.
 fn is_generated(dir: &str, name: &str) -> bool {
-    let in_ansible_root = dir.starts_with("ansible-out/") && dir.matches('/').count() == 1;
+    let at_stack_root = dir.matches('/').count() == 1;
+    let in_ansible_root = at_stack_root && dir.starts_with("ansible-out/");
     !(name.starts_with('.')
         || name.contains(".tfstate")
         || name.ends_with(".lock.hcl")
         || name == "override.tf"
         || name.ends_with("_override.tf")
-        || (in_ansible_root && (name == "inventory.yml" || name == "files")))
+        || (at_stack_root && name == "files")
+        || (in_ansible_root && name == "inventory.yml"))
 }

@@ -50,3 +50,17 @@ resource "google_storage_bucket_object" "dag_petadota_trends_health_py" {
 
   depends_on = [google_composer_environment.airflow]
 }
+
+# The petadota binary the ingestion DAG runs, from gs://<bucket>/data (mounted on every worker
+# at /home/airflow/gcs/data). `petadota apply` stages it into files/ beside this file before
+# Terraform runs; files/ is not committed because it belongs to one build.
+resource "google_storage_bucket_object" "petadota_binary" {
+  bucket = google_storage_bucket.composer.name
+  name   = "data/petadota"
+  source = "${path.module}/files/petadota"
+  # A new build re-uploads; without a staged file (validate, plan before apply) nothing is read.
+  source_md5hash = fileexists("${path.module}/files/petadota") ? filemd5("${path.module}/files/petadota") : null
+  content_type   = "application/octet-stream"
+
+  depends_on = [google_composer_environment.airflow]
+}

@@ -8,10 +8,13 @@ process. Settings come from petadota_stack.json; the MySQL URL from Secret Manag
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 
 import sys
 from pathlib import Path
@@ -24,6 +27,25 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 import petadota_common as common  # noqa: E402
 
 CONFIG = common.load_config()
+
+
+def _runnable(binary: str) -> str:
+    """The binary itself, or a private executable copy of it: Composer mounts its bucket's
+    data/ folder without execute permission. The copy is named by content, so a new build is
+    copied once and an unchanged one not again."""
+    if os.access(binary, os.X_OK):
+        return binary
+    digest = hashlib.sha256()
+    with open(binary, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    target = os.path.join(tempfile.gettempdir(), f"petadota-{digest.hexdigest()[:16]}")
+    if not os.access(target, os.X_OK):
+        partial = f"{target}.{os.getpid()}.partial"
+        shutil.copyfile(binary, partial)
+        os.chmod(partial, 0o755)
+        os.replace(partial, target)
+    return target
 SUMMARY = re.compile(r"^ingest run (\d+):", re.MULTILINE)
 log = logging.getLogger(__name__)
 
@@ -57,7 +79,7 @@ if CONFIG.get("ingest"):
         @common.task(execution_timeout=dt.timedelta(seconds=INGEST["timeout_seconds"]))
         def ingest_images() -> int:
             """Runs the pipeline; returns the id of its ``ingest_runs`` row."""
-            binary = os.environ.get("PETADOTA_BINARY", INGEST["binary"])
+            binary = _runnable(os.environ.get("PETADOTA_BINARY", INGEST["binary"]))
             # stderr (the pipeline's JSON log) goes straight to the task log; stdout holds the
             # summary. On a timeout Airflow raises in here and subprocess.run kills the child.
             result = subprocess.run(
