@@ -36,6 +36,7 @@ const VM_BINARY: &str = "/usr/local/bin/petadota";
 /// Composer mounts its bucket's `data/` folder here on every worker.
 const COMPOSER_BINARY: &str = "/home/airflow/gcs/data/petadota";
 /// The Kafka listener the brokers serve clients on.
+const MYSQL_PORT: u16 = 3306;
 const KAFKA_PORT: u16 = 9092;
 
 /// Everything the DAG files read, in `petadota_stack.json`.
@@ -65,12 +66,16 @@ pub struct Defaults {
     pub retry_delay_seconds: u64,
 }
 
-/// MySQL access without the password.
+/// MySQL access without the password: the DAGs read it from the user's Secret Manager secret,
+/// the same one the workers read, at run time.
 #[derive(Debug, Serialize)]
 pub struct Mysql {
-    /// Secret Manager secret holding `mysql://user:password@host:port/database`.
-    pub url_secret: String,
-    /// Database the pipelines write, for messages.
+    /// The MySQL VM's internal DNS name.
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password_secret: Option<String>,
+    /// Database the pipelines write.
     pub database: Option<String>,
 }
 
@@ -126,12 +131,7 @@ impl DagConfig {
             AirflowMode::Composer => COMPOSER_BINARY,
             _ => VM_BINARY,
         };
-        let database = stack
-            .pipelines
-            .ingest_images
-            .as_ref()
-            .and_then(|i| i.database.clone())
-            .or_else(|| stack.mysql.databases.first().cloned());
+        let login = stack.pipelines_login();
         DagConfig {
             stack: stack.name.clone(),
             project: stack.project.clone(),
@@ -141,8 +141,14 @@ impl DagConfig {
                 retry_delay_seconds: seconds(&airflow.retry_delay),
             },
             mysql: Mysql {
-                url_secret: stack.database_url_secret(),
-                database,
+                host: format!(
+                    "{}-mysql-1.{}.c.{}.internal",
+                    stack.name, stack.zone, stack.project
+                ),
+                port: MYSQL_PORT,
+                user: login.map(|(_, user)| user.name.clone()),
+                password_secret: login.map(|(_, user)| user.password_secret.clone()),
+                database: login.map(|(database, _)| database.to_owned()),
             },
             ingest: stack.pipelines.ingest_images.as_ref().map(|i| Ingest {
                 dag_id: "petadota_ingest_images",

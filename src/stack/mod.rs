@@ -115,15 +115,24 @@ impl Stack {
             .unwrap_or_else(|| format!("{}-{}-access-logs", self.project, self.name))
     }
 
-    /// The secret holding the pipelines' database URL.
-    pub fn database_url_secret(&self) -> String {
-        self.pipelines
-            .database_url_secret
-            .clone()
-            .unwrap_or_else(|| format!("{}-pipelines-database-url", self.name))
+    /// The database and MySQL user the pipelines (and the DAGs that check them) connect as:
+    /// ingestion's choice, else the first declared of each. `None` without pipelines.
+    pub fn pipelines_login(&self) -> Option<(&str, &MysqlUser)> {
+        if !self.has_pipelines() {
+            return None;
+        }
+        let ingest = self.pipelines.ingest_images.as_ref();
+        let database = ingest
+            .and_then(|i| i.database.as_deref())
+            .or_else(|| self.mysql.databases.first().map(String::as_str))?;
+        let user = match ingest.and_then(|i| i.user.as_deref()) {
+            Some(name) => self.mysql.users.iter().find(|u| u.name == name),
+            None => self.mysql.users.first(),
+        }?;
+        Some((database, user))
     }
 
-    /// Whether any pipeline runs, and so needs the database URL secret.
+    /// Whether any pipeline runs.
     pub fn has_pipelines(&self) -> bool {
         self.pipelines.ingest_images.is_some() || self.pipelines.trends.is_some()
     }

@@ -386,11 +386,6 @@ pub struct Pipelines {
     /// The adoption-trends stream processor.
     #[serde(default)]
     pub trends: Option<Trends>,
-    /// Secret Manager secret holding the pipelines' MySQL URL (`mysql://user:password@host/db`);
-    /// created empty by Terraform, readable by the workers and Airflow. Defaults to
-    /// `<stack>-pipelines-database-url`.
-    #[serde(default)]
-    pub database_url_secret: Option<String>,
 }
 
 /// Image ingestion settings.

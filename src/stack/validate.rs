@@ -5,7 +5,7 @@
 
 use super::cidr::Cidr;
 use super::diagnostic::Diagnostic;
-use super::model::{AirflowMode, LifecycleAction, Stack};
+use super::model::{AirflowMode, HostRole, LifecycleAction, Stack};
 use super::source_map::SourceMap;
 use super::{cron, duration, names};
 use std::collections::{BTreeMap, HashSet};
@@ -451,26 +451,6 @@ fn mysql(stack: &Stack, f: &mut Findings) {
 
 fn pipelines(stack: &Stack, f: &mut Findings) {
     let needs_workers = stack.has_pipelines();
-    if let Some(secret) = &stack.pipelines.database_url_secret {
-        f.check(
-            "pipelines.database_url_secret",
-            "the secret id",
-            names::secret_id(secret),
-            "name the Secret Manager secret that will hold the MySQL URL",
-        );
-        if stack
-            .mysql
-            .users
-            .iter()
-            .any(|u| &u.password_secret == secret)
-        {
-            f.error(
-                "pipelines.database_url_secret",
-                format!("`{secret}` is also a user's password secret"),
-                "the URL secret holds a whole mysql:// URL; give it its own name",
-            );
-        }
-    }
     machine(
         f,
         "workers.machine_type".into(),
@@ -792,21 +772,33 @@ fn user_reference(stack: &Stack, f: &mut Findings, path: &str, user: Option<&str
     }
 }
 
-/// The workers fetch the pipelines' password at unit start, so their service account must be
-/// allowed to read it.
+/// The workers fetch the pipelines' password at unit start, and the DAGs that run and check
+/// the pipelines read it too, so both service accounts must be allowed to read it.
 fn workers_can_read(stack: &Stack, f: &mut Findings, path: &str, name: &str) {
-    if let Some((index, user)) = stack
+    let Some((index, user)) = stack
         .mysql
         .users
         .iter()
         .enumerate()
         .find(|(_, u)| u.name == name)
-        && !user.readers.contains(&super::model::HostRole::Workers)
+    else {
+        return;
+    };
+    let mut needed = vec![HostRole::Workers];
+    if stack.airflow.mode != AirflowMode::None {
+        needed.push(HostRole::Airflow);
+    }
+    for role in needed
+        .into_iter()
+        .filter(|role| !user.readers.contains(role))
     {
         f.error(
             format!("mysql.users[{index}].readers"),
-            format!("the pipelines connect as `{name}`, but the workers may not read its password (used by {path})"),
-            "add `workers` to this user's readers",
+            format!(
+                "the pipelines connect as `{name}`, but the {} service account may not read its password (used by {path})",
+                role.as_str()
+            ),
+            format!("add `{}` to this user's readers", role.as_str()),
         );
     }
 }

@@ -63,11 +63,21 @@ def tags(config: dict) -> list[str]:
 
 
 def database_url(config: dict) -> str:
-    """The pipelines' MySQL URL: ``PETADOTA_DATABASE_URL``, else the Secret Manager secret."""
+    """The pipelines' MySQL URL: ``PETADOTA_DATABASE_URL``, else built from the stack's host,
+    user and database and the password in the user's Secret Manager secret (the one the
+    workers read too)."""
     override = os.environ.get("PETADOTA_DATABASE_URL")
     if override:
         return override
-    return read_secret(config["project"], config["mysql"]["url_secret"])
+    mysql = config["mysql"]
+    if not (mysql.get("user") and mysql.get("password_secret") and mysql.get("database")):
+        raise RuntimeError("the stack gives the pipelines no MySQL user and database")
+    password = read_secret(config["project"], mysql["password_secret"])
+    quote = lambda text: urllib.parse.quote(text, safe="")  # noqa: E731
+    return (
+        f"mysql://{quote(mysql['user'])}:{quote(password)}@{mysql['host']}:{mysql['port']}"
+        f"/{quote(mysql['database'])}"
+    )
 
 
 def read_secret(project: str, secret: str) -> str:

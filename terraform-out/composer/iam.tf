@@ -118,15 +118,3 @@ resource "google_secret_manager_secret_iam_member" "airflow_composer_mysql_pipel
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.airflow.member
 }
-
-resource "google_secret_manager_secret_iam_member" "workers_composer_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.composer_pipelines_database_url.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.workers.member
-}
-
-resource "google_secret_manager_secret_iam_member" "airflow_composer_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.composer_pipelines_database_url.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.airflow.member
-}

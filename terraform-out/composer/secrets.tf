@@ -12,15 +12,3 @@ resource "google_secret_manager_secret" "composer_mysql_pipelines_password" {
     }
   }
 }
-
-resource "google_secret_manager_secret" "composer_pipelines_database_url" {
-  secret_id = "composer-pipelines-database-url"
-
-  replication {
-    user_managed {
-      replicas {
-        location = "europe-west4"
-      }
-    }
-  }
-}

@@ -111,15 +111,3 @@ resource "google_secret_manager_secret_iam_member" "airflow_dev_mysql_pipelines_
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.airflow.member
 }
-
-resource "google_secret_manager_secret_iam_member" "workers_dev_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.dev_pipelines_database_url.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.workers.member
-}
-
-resource "google_secret_manager_secret_iam_member" "airflow_dev_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.dev_pipelines_database_url.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.airflow.member
-}

@@ -12,15 +12,3 @@ resource "google_secret_manager_secret" "dev_mysql_pipelines_password" {
     }
   }
 }
-
-resource "google_secret_manager_secret" "dev_pipelines_database_url" {
-  secret_id = "dev-pipelines-database-url"
-
-  replication {
-    user_managed {
-      replicas {
-        location = "europe-west1"
-      }
-    }
-  }
-}

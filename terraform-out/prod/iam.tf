@@ -112,6 +112,12 @@ resource "google_secret_manager_secret_iam_member" "workers_prod_mysql_pipelines
   member    = google_service_account.workers.member
 }
 
+resource "google_secret_manager_secret_iam_member" "airflow_prod_mysql_pipelines_password" {
+  secret_id = google_secret_manager_secret.prod_mysql_pipelines_password.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.airflow.member
+}
+
 resource "google_secret_manager_secret_iam_member" "mysql_prod_mysql_airflow_password" {
   secret_id = google_secret_manager_secret.prod_mysql_airflow_password.secret_id
   role      = "roles/secretmanager.secretAccessor"
@@ -120,18 +126,6 @@ resource "google_secret_manager_secret_iam_member" "mysql_prod_mysql_airflow_pas
 
 resource "google_secret_manager_secret_iam_member" "airflow_prod_mysql_airflow_password" {
   secret_id = google_secret_manager_secret.prod_mysql_airflow_password.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.airflow.member
-}
-
-resource "google_secret_manager_secret_iam_member" "workers_prod_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.prod_pipelines_database_url.secret_id
-  role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.workers.member
-}
-
-resource "google_secret_manager_secret_iam_member" "airflow_prod_pipelines_database_url" {
-  secret_id = google_secret_manager_secret.prod_pipelines_database_url.secret_id
   role      = "roles/secretmanager.secretAccessor"
   member    = google_service_account.airflow.member
 }

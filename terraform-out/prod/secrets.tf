@@ -24,15 +24,3 @@ resource "google_secret_manager_secret" "prod_mysql_airflow_password" {
     }
   }
 }
-
-resource "google_secret_manager_secret" "prod_pipelines_database_url" {
-  secret_id = "prod-pipelines-database-url"
-
-  replication {
-    user_managed {
-      replicas {
-        location = "southamerica-east1"
-      }
-    }
-  }
-}

@@ -121,13 +121,50 @@ def check_stack(path: Path) -> int:
         text = file.read_text()
         assert not credentials.search(text), f"{file}: a URL with credentials"
     config = json.loads((folder / "petadota_stack.json").read_text())
+    # The JSON NAMES the password's Secret Manager secret (the design); nothing else about a
+    # password may be in it.
+    users = {u["name"]: u for u in stack["mysql"].get("users", [])}
+    secret = config["mysql"].pop("password_secret", None)
+    if secret is not None:
+        assert secret == users[config["mysql"]["user"]]["password_secret"], "not the user's secret"
     assert "password" not in json.dumps(config).lower(), "petadota_stack.json mentions a password"
     print(f"{path.name}: {len(want)} DAGs in {folder.relative_to(REPO)}: {', '.join(sorted(want))}: ok")
     return len(want)
 
 
+def check_database_url() -> None:
+    """Without the test override, the DAGs build the URL from the stack's host, user and
+    database and the user's secret, quoting a password with URL syntax in it."""
+    import importlib.util
+    import urllib.parse
+
+    common_path = REPO / "templates" / "airflow" / "petadota_common.py"
+    spec = importlib.util.spec_from_file_location("petadota_common_under_test", common_path)
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    asked = []
+    common.read_secret = lambda project, secret: asked.append((project, secret)) or "p@ss/w:rd"
+    config = {
+        "project": "proj",
+        "mysql": {"host": "db.internal", "port": 3306, "user": "pipelines",
+                  "password_secret": "pw-secret", "database": "petadota"},
+    }
+    saved = os.environ.pop("PETADOTA_DATABASE_URL", None)
+    try:
+        url = urllib.parse.urlsplit(common.database_url(config))
+    finally:
+        if saved is not None:
+            os.environ["PETADOTA_DATABASE_URL"] = saved
+    assert asked == [("proj", "pw-secret")], asked
+    assert (url.hostname, url.port, url.path) == ("db.internal", 3306, "/petadota"), url
+    assert urllib.parse.unquote(url.username) == "pipelines"
+    assert urllib.parse.unquote(url.password) == "p@ss/w:rd", url
+    print("database URL from the user's secret, password quoted: ok")
+
+
 def main() -> int:
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    check_database_url()
     total = 0
     for path in sorted((REPO / "stacks").glob("*.yaml")):
         total += check_stack(path)

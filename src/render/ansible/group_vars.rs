@@ -153,21 +153,9 @@ impl GroupVars {
     }
 }
 
-/// The database and user the pipelines connect as: ingestion's choice, else the first of each.
 fn pipelines_database(stack: &Stack) -> Option<Database> {
-    if !stack.has_pipelines() {
-        return None;
-    }
-    let ingest = stack.pipelines.ingest_images.as_ref();
-    let name = ingest
-        .and_then(|i| i.database.clone())
-        .or_else(|| stack.mysql.databases.first().cloned())?;
-    let user = match ingest.and_then(|i| i.user.as_deref()) {
-        Some(name) => stack.mysql.users.iter().find(|u| u.name == name),
-        None => stack.mysql.users.first(),
-    }?;
-    Some(Database {
-        name,
+    stack.pipelines_login().map(|(name, user)| Database {
+        name: name.to_owned(),
         user: user.name.clone(),
         password_secret: user.password_secret.clone(),
     })

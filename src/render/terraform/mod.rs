@@ -185,18 +185,14 @@ fn secret_identifiers(stack: &Stack) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Every secret the stack creates: the users' passwords, and the pipelines' database URL.
+/// Every secret the stack creates: the users' passwords, created empty.
 fn secret_ids(stack: &Stack) -> Vec<String> {
-    let mut ids: Vec<String> = stack
+    stack
         .mysql
         .users
         .iter()
         .map(|u| u.password_secret.clone())
-        .collect();
-    if stack.has_pipelines() {
-        ids.push(stack.database_url_secret());
-    }
-    ids
+        .collect()
 }
 
 fn versions(stack: &Stack) -> Versions {
@@ -392,19 +388,6 @@ fn iam(
         readers.sort();
         readers.dedup();
         for reader in readers {
-            secret_bindings.push(SecretBinding {
-                resource: format!("{}_{secret_resource}", reader.as_str()),
-                secret_resource: secret_resource.clone(),
-                role_of: reader.as_str(),
-            });
-        }
-    }
-    if stack.has_pipelines() {
-        let secret_resource = secrets[&stack.database_url_secret()].clone();
-        for reader in [HostRole::Workers, HostRole::Airflow]
-            .into_iter()
-            .filter(|r| roles.contains(r))
-        {
             secret_bindings.push(SecretBinding {
                 resource: format!("{}_{secret_resource}", reader.as_str()),
                 secret_resource: secret_resource.clone(),
