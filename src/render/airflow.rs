@@ -11,7 +11,7 @@
 //! Where ingestion runs: on the Airflow host itself, as `petadota pipeline ingest-images`
 //! started by the DAG's task. The binary is one static file that `apply` already stages (the
 //! site playbook installs it on the Airflow VM with the pipelines role's verified-binary tasks),
-//! the Airflow service account already reads the database URL secret and is granted the image
+//! the Airflow service account already reads the pipelines user's password secret and is granted the image
 //! bucket, and the run is I/O-bound and streams images through temp files, so it fits the
 //! Airflow VM. Running it on the Airflow host keeps Airflow's timeout, retries and task log
 //! attached to the real process; the alternative (SSH through IAP to a worker) would need OS
