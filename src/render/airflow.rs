@@ -193,9 +193,7 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
         AirflowMode::Composer => format!("terraform-out/{}/dags", stack.name),
         AirflowMode::None => return Ok(()),
     };
-    for (name, text) in dag_files()? {
-        out.insert(format!("{dir}/{name}"), text.to_owned());
-    }
+    super::embedded::copy_into(&DAGS, "DAG files", &dir, out)?;
     let json = serde_json::to_string_pretty(&DagConfig::from_stack(stack)).map_err(|e| {
         RenderError::Template {
             template: CONFIG_FILE.to_owned(),
@@ -208,15 +206,5 @@ pub fn render_into(stack: &Stack, out: &mut Rendered) -> Result<(), RenderError>
 
 /// The static DAG files, by file name, in name order.
 pub fn dag_files() -> Result<Vec<(String, &'static str)>, RenderError> {
-    let mut files = Vec::new();
-    for file in DAGS.files() {
-        let name = file.path().display().to_string();
-        let text = file.contents_utf8().ok_or_else(|| RenderError::Template {
-            template: format!("airflow/{name}"),
-            message: "DAG files must be UTF-8 text".to_owned(),
-        })?;
-        files.push((name, text));
-    }
-    files.sort();
-    Ok(files)
+    super::embedded::text_files(&DAGS, "DAG files")
 }

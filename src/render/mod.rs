@@ -5,6 +5,7 @@
 
 pub mod airflow;
 pub mod ansible;
+pub mod embedded;
 pub mod engine;
 pub mod hcl;
 pub mod terraform;
